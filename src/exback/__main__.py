@@ -1,0 +1,5 @@
+"""python -m exback."""
+
+from exback.cli import main
+
+main()

@@ -1,0 +1,289 @@
+"""Load the program: YAML files -> validated pydantic models, errors as file:line:col."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from exback.errors import ContentError
+from exback.models import Program, ProgramFile, Step
+
+_M = TypeVar("_M", ProgramFile, Step)
+
+PROGRAM_FILE = "program.yaml"
+STEPS_DIR = "steps"
+MAX_FILE_BYTES = 1_000_000
+
+try:  # libyaml is much faster; both keep marks
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,unused-ignore]
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one content file, printed as `file:line:col: field: message`."""
+
+    path: Path
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.field}: {self.message}"
+
+
+@dataclass
+class _Doc:
+    path: Path
+    data: Any
+    node: yaml.Node | None
+
+
+def load_program(directory: Path) -> Program:
+    """Load and validate a content folder; raise ContentError listing every issue."""
+    issues: list[Issue] = []
+    program_path = directory / PROGRAM_FILE
+    if not program_path.is_file():
+        raise ContentError(
+            f"{program_path}:1:1: (file): not found; a content folder needs {PROGRAM_FILE} "
+            f"and a {STEPS_DIR}/ folder"
+        )
+    program_doc = _read(program_path, issues)
+    program_file = _validate(ProgramFile, program_doc, issues) if program_doc else None
+
+    steps: dict[str, tuple[Step, _Doc]] = {}
+    steps_dir = directory / STEPS_DIR
+    step_paths = sorted(steps_dir.glob("*.yaml")) if steps_dir.is_dir() else []
+    for path in step_paths:
+        doc = _read(path, issues)
+        step = _validate(Step, doc, issues) if doc else None
+        if step is None or doc is None:
+            continue
+        if step.id != path.stem:
+            issues.append(_at(doc, ("id",), f"must match the file name {path.stem!r}"))
+        elif step.id in steps:
+            issues.append(_at(doc, ("id",), f"step {step.id!r} is defined twice"))
+        else:
+            steps[step.id] = (step, doc)
+        issues.extend(_check_step(step, doc))
+
+    if program_file is None or program_doc is None:
+        raise ContentError(_report(issues))
+    issues.extend(_check_program(program_file, program_doc, steps, step_paths))
+    if issues:
+        raise ContentError(_report(issues))
+    return Program(
+        id=program_file.id,
+        title=program_file.title,
+        version=program_file.version,
+        no_contact=program_file.no_contact,
+        steps=[steps[s][0] for s in program_file.steps],
+        routes=program_file.routes,
+    )
+
+
+def _report(issues: list[Issue]) -> str:
+    lines = [str(i) for i in issues]
+    noun = "problem" if len(lines) == 1 else "problems"
+    return "\n".join([*lines, f"content is not valid: {len(lines)} {noun}"])
+
+
+def _read(path: Path, issues: list[Issue]) -> _Doc | None:
+    """Parse one file with the safe loader, rejecting duplicate keys and custom tags."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        issues.append(Issue(path, 1, 1, "(file)", f"cannot read: {exc.strerror}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        issues.append(Issue(path, 1, 1, "(file)", f"larger than {MAX_FILE_BYTES} bytes"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        issues.append(Issue(path, 1, 1, "(file)", f"not UTF-8 (byte {exc.start})"))
+        return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            dupe = _first_duplicate_key(node)
+            if dupe is not None:
+                mark = dupe.start_mark
+                issues.append(
+                    Issue(path, mark.line + 1, mark.column + 1, str(dupe.value), "duplicate key")
+                )
+                return None
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        issues.append(Issue(path, line, col, "(yaml)", problem))
+        return None
+    except (yaml.YAMLError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else "invalid YAML"
+        issues.append(Issue(path, 1, 1, "(yaml)", reason))
+        return None
+    finally:
+        loader.dispose()
+    return _Doc(path, data, node)
+
+
+def _first_duplicate_key(root: yaml.Node) -> yaml.Node | None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[object] = set()
+            for key, value in node.value:
+                marker = key.value if isinstance(key, yaml.ScalarNode) else id(key)
+                if marker in seen:
+                    return key  # type: ignore[no-any-return]
+                seen.add(marker)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def _validate(model: type[_M], doc: _Doc, issues: list[Issue]) -> _M | None:
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            message = err["msg"]
+            if isinstance(err.get("input"), bool) and err["type"] in ("string_type", "int_type"):
+                message += " (quote the value: YAML reads yes/no/on/off as true/false)"
+            issues.append(_at(doc, err["loc"], message))
+        return None
+
+
+def _at(doc: _Doc, loc: Sequence[int | str], message: str) -> Issue:
+    """An issue at the YAML node that `loc` (a pydantic error location) points to."""
+    node = doc.node
+    parts: list[str] = []
+    for part in loc:
+        child = _child(node, part)
+        if child is None:
+            if isinstance(part, str) and isinstance(node, yaml.MappingNode) and part in _TAGS:
+                continue  # a discriminated union's tag: not a key in the YAML
+            parts.append(f"[{part}]" if isinstance(part, int) else str(part))
+            continue
+        parts.append(f"[{part}]" if isinstance(part, int) else str(part))
+        node = child
+    mark = node.start_mark if node is not None else None
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    field = ".".join(parts).replace(".[", "[") or "(file)"
+    return Issue(doc.path, line, col, field, message)
+
+
+_TAGS = {"text", "multiline", "choice", "multi", "confirm", "scale"}
+
+
+def _child(node: yaml.Node | None, part: int | str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == part:
+                return value  # type: ignore[no-any-return]
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]  # type: ignore[no-any-return]
+    return None
+
+
+def _check_step(step: Step, doc: _Doc) -> list[Issue]:
+    """Checks inside one step that the models cannot make alone."""
+    issues = []
+    for name, ids in (
+        ("questions", [q.id for q in step.questions]),
+        ("actions", [a.id for a in step.actions]),
+    ):
+        for index, item_id in enumerate(ids):
+            if item_id in ids[:index]:
+                issues.append(_at(doc, (name, index, "id"), f"duplicate id {item_id!r}"))
+    return issues
+
+
+def _check_program(
+    program: ProgramFile,
+    doc: _Doc,
+    steps: dict[str, tuple[Step, _Doc]],
+    step_paths: list[Path],
+) -> list[Issue]:
+    """Cross-file checks: every step listed once, references exist, no cycles."""
+    issues: list[Issue] = []
+    listed = program.steps
+    for index, step_id in enumerate(listed):
+        if step_id in listed[:index]:
+            issues.append(_at(doc, ("steps", index), f"step {step_id!r} is listed twice"))
+        elif step_id not in steps and not any(p.stem == step_id for p in step_paths):
+            issues.append(
+                _at(doc, ("steps", index), f"no file {STEPS_DIR}/{step_id}.yaml for this step")
+            )
+    for step_id, (_, step_doc) in steps.items():
+        if step_id not in listed:
+            issues.append(_at(step_doc, ("id",), f"step is not listed in {PROGRAM_FILE} steps"))
+    known = {p.stem for p in step_paths}
+    for name, route in program.routes.items():
+        for index, target in enumerate(route.locks):
+            if target not in known:
+                issues.append(
+                    _at(doc, ("routes", name, "locks", index), f"unknown step {target!r}")
+                )
+    for step, step_doc in steps.values():
+        for index, needed in enumerate(step.requires.steps):
+            if needed not in known:
+                issues.append(
+                    _at(step_doc, ("requires", "steps", index), f"unknown step {needed!r}")
+                )
+        for qi, question in enumerate(step.questions):
+            for ci, choice in enumerate(getattr(question, "choices", [])):
+                if choice.route is not None and choice.route not in program.routes:
+                    known = ", ".join(sorted(program.routes)) or "none defined"
+                    issues.append(
+                        _at(
+                            step_doc,
+                            ("questions", qi, "choices", ci, "route"),
+                            f"unknown route {choice.route!r} (routes: {known})",
+                        )
+                    )
+    cycle = _find_cycle(
+        {s: [r for r in st.requires.steps if r in steps] for s, (st, _) in steps.items()}
+    )
+    if cycle:
+        _, cycle_doc = steps[cycle[0]]
+        issues.append(
+            _at(cycle_doc, ("requires", "steps"), "requirement cycle: " + " -> ".join(cycle))
+        )
+    return issues
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A cycle in the requires graph, as a path that returns to its start, or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt]
+            if nxt not in state:
+                found = visit(nxt, [*path, nxt])
+                if found:
+                    return found
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            found = visit(start, [start])
+            if found:
+                return found
+    return None

@@ -1,0 +1,58 @@
+"""ExbackError and its children; each carries the exit code the CLI uses."""
+
+from __future__ import annotations
+
+OK = 0
+ERROR = 1
+USAGE = 2
+DATA_CORRUPT = 3
+DATA_LOCKED = 4
+INTERRUPTED = 130
+
+
+class ExbackError(Exception):
+    """An error to show the user as one message, then exit with `exit_code`."""
+
+    exit_code = ERROR
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class UsageError(ExbackError):
+    """Bad input on the command line or in an answers file."""
+
+    exit_code = USAGE
+
+
+class ContentError(ExbackError):
+    """The program content does not load; the message lists every problem."""
+
+    exit_code = USAGE
+
+
+class DataCorruptError(ExbackError):
+    """A data file does not parse, fails its model, or is from a newer exback."""
+
+    exit_code = DATA_CORRUPT
+
+
+class DataLockedError(ExbackError):
+    """Another exback process holds the data lock."""
+
+    exit_code = DATA_LOCKED
+
+
+class NotInteractiveError(ExbackError):
+    """A prompt is needed but stdin is not a terminal (or --no-input)."""
+
+    exit_code = USAGE
+
+
+class StorageError(ExbackError):
+    """The data dir cannot be read or written (permissions, disk full)."""
+
+    exit_code = ERROR

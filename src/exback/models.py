@@ -1,0 +1,263 @@
+"""Pydantic models: the program (content) and the user's saved progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Frozen(BaseModel):
+    """Base for content models: unknown keys are errors, nothing mutates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- content: the program ---------------------------------------------------
+
+
+class Source(Frozen):
+    """A seed article a step draws on, optionally narrowed to a section."""
+
+    file: Annotated[str, Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]
+    section: str | None = None
+
+
+class Choice(Frozen):
+    """One option of a choice or multi question; `route` switches track."""
+
+    value: Id
+    label: Text
+    route: Id | None = None
+
+
+class _Question(Frozen):
+    id: Id
+    prompt: Text
+    help: str | None = None
+    required: bool = True
+
+
+class TextQuestion(_Question):
+    kind: Literal["text"]
+    default: str | None = None
+
+
+class MultilineQuestion(_Question):
+    kind: Literal["multiline"]
+    default: str | None = None
+
+
+class ChoiceQuestion(_Question):
+    kind: Literal["choice"]
+    choices: Annotated[list[Choice], Field(min_length=2)]
+    default: Id | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ChoiceQuestion:
+        _check_choices(self.choices, [self.default] if self.default else [])
+        return self
+
+
+class MultiQuestion(_Question):
+    kind: Literal["multi"]
+    choices: Annotated[list[Choice], Field(min_length=2)]
+    default: list[Id] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> MultiQuestion:
+        _check_choices(self.choices, self.default or [])
+        return self
+
+
+class ConfirmQuestion(_Question):
+    kind: Literal["confirm"]
+    default: bool | None = None
+
+
+class ScaleQuestion(_Question):
+    kind: Literal["scale"]
+    min: int = 1
+    max: int = 10
+    min_label: Text
+    max_label: Text
+    default: int | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ScaleQuestion:
+        if not self.min < self.max <= self.min + 20:
+            raise ValueError("a scale needs min < max, at most 20 apart")
+        if self.default is not None and not self.min <= self.default <= self.max:
+            raise ValueError(f"default must be between {self.min} and {self.max}")
+        return self
+
+
+def _check_choices(choices: list[Choice], defaults: list[str]) -> None:
+    values = [c.value for c in choices]
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if dupes:
+        raise ValueError(f"duplicate choice value(s): {', '.join(dupes)}")
+    unknown = [d for d in defaults if d not in values]
+    if unknown:
+        raise ValueError(f"default {unknown[0]!r} is not one of the choices")
+
+
+Question = Annotated[
+    TextQuestion
+    | MultilineQuestion
+    | ChoiceQuestion
+    | MultiQuestion
+    | ConfirmQuestion
+    | ScaleQuestion,
+    Field(discriminator="kind"),
+]
+
+
+class Action(Frozen):
+    """A concrete thing to do, ticked off as a checklist."""
+
+    id: Id
+    text: Text
+
+
+class Requires(Frozen):
+    """What must be true before a step opens."""
+
+    steps: list[Id] = []
+    no_contact_complete: bool = False
+
+
+class Step(Frozen):
+    """One step of the program, loaded from content/steps/<id>.yaml."""
+
+    id: Id
+    title: Text
+    summary: Text
+    sources: Annotated[list[Source], Field(min_length=1)]
+    tips: list[Text] = []
+    questions: list[Question] = []
+    actions: list[Action] = []
+    requires: Requires = Requires()
+    contact: bool = False
+    """True when the step involves writing to or meeting the ex."""
+    starts_no_contact: bool = False
+    """True for the step that starts the no-contact countdown."""
+
+
+class Route(Frozen):
+    """A track switch: picking a routed choice locks `locks` with `reason`."""
+
+    title: Text
+    reason: Text
+    locks: list[Id] = []
+
+
+class NoContactDefaults(Frozen):
+    """The countdown's defaults and the contact that does not break it."""
+
+    default_days: Annotated[int, Field(ge=1, le=365)] = 30
+    choices: Annotated[list[Annotated[int, Field(ge=1, le=365)]], Field(min_length=1)] = [
+        14,
+        21,
+        30,
+        45,
+        60,
+    ]
+    exceptions: list[Text] = []
+
+
+class ProgramFile(Frozen):
+    """content/program.yaml."""
+
+    id: Id
+    title: Text
+    version: Annotated[int, Field(ge=1)]
+    no_contact: NoContactDefaults = NoContactDefaults()
+    steps: Annotated[list[Id], Field(min_length=1)]
+    routes: dict[Id, Route] = {}
+
+
+class Program(Frozen):
+    """The whole validated program: the program file plus its steps in order."""
+
+    id: str
+    title: str
+    version: int
+    no_contact: NoContactDefaults
+    steps: list[Step]
+    routes: dict[str, Route]
+
+    def step(self, step_id: str) -> Step | None:
+        """The step with this id, or None."""
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+# --- saved progress ---------------------------------------------------------
+
+SCHEMA_VERSION = 1
+
+
+class Saved(BaseModel):
+    """Base for saved data: unknown keys are errors (they mean a newer writer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Answer(Saved):
+    value: Any
+    answered_at: dt.datetime
+
+
+class StepProgress(Saved):
+    started_at: dt.datetime
+    completed_at: dt.datetime | None = None
+    answers: dict[str, Answer] = {}
+    actions_done: list[str] = []
+
+
+class RouteChange(Saved):
+    """A route switched on (or off) by an answer; kept forever, never rewritten."""
+
+    route: str
+    active: bool
+    at: dt.datetime
+    step: str
+    question: str
+
+
+class NoContact(Saved):
+    started_on: dt.date
+    days: Annotated[int, Field(ge=1, le=365)]
+    started_at: dt.datetime
+
+
+class Progress(Saved):
+    """progress.json: everything but the journal."""
+
+    schema_version: int = SCHEMA_VERSION
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    steps: dict[str, StepProgress] = {}
+    route_log: list[RouteChange] = []
+    no_contact: NoContact | None = None
+
+    def active_routes(self) -> set[str]:
+        """Routes whose latest change switched them on."""
+        state: dict[str, bool] = {}
+        for change in self.route_log:
+            state[change.route] = change.active
+        return {r for r, on in state.items() if on}
+
+
+class JournalEntry(Saved):
+    """One line of journal.jsonl."""
+
+    id: str
+    created_at: dt.datetime
+    text: str
+    mood: Annotated[int, Field(ge=1, le=10)] | None = None
+    tags: list[str] = []

@@ -1,0 +1,40 @@
+"""Where exback's data and content live; nothing is computed at import time."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+DATA_ENV = "EXBACK_DATA_DIR"
+CONTENT_ENV = "EXBACK_CONTENT_DIR"
+
+
+def data_dir(override: Path | None = None) -> Path:
+    """--data-dir, else $EXBACK_DATA_DIR, else the platform's user data dir."""
+    if override is not None:
+        return override.expanduser()
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("exback", appauthor=False)
+
+
+def content_dir(override: Path | None = None) -> Path:
+    """--content-dir, else $EXBACK_CONTENT_DIR, else the program shipped with exback."""
+    if override is not None:
+        return override.expanduser()
+    env = os.environ.get(CONTENT_ENV)
+    if env:
+        return Path(env).expanduser()
+    return packaged_content_dir()
+
+
+def packaged_content_dir() -> Path:
+    """The content inside the installed wheel, or the checkout's content/ when editable."""
+    packaged = Path(str(resources.files("exback"))) / "content"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "content"
