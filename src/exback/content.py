@@ -19,10 +19,8 @@ PROGRAM_FILE = "program.yaml"
 STEPS_DIR = "steps"
 MAX_FILE_BYTES = 1_000_000
 
-try:  # libyaml is much faster; both keep marks
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,unused-ignore]
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+# libyaml is much faster when PyYAML has it; both keep marks.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -159,7 +157,7 @@ def _validate(model: type[_M], doc: _Doc, issues: list[Issue]) -> _M | None:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors():
-            message = err["msg"]
+            message = err["msg"].removeprefix("Value error, ")
             if isinstance(err.get("input"), bool) and err["type"] in ("string_type", "int_type"):
                 message += " (quote the value: YAML reads yes/no/on/off as true/false)"
             issues.append(_at(doc, err["loc"], message))
@@ -246,12 +244,12 @@ def _check_program(
         for qi, question in enumerate(step.questions):
             for ci, choice in enumerate(getattr(question, "choices", [])):
                 if choice.route is not None and choice.route not in program.routes:
-                    known = ", ".join(sorted(program.routes)) or "none defined"
+                    route_names = ", ".join(sorted(program.routes)) or "none defined"
                     issues.append(
                         _at(
                             step_doc,
                             ("questions", qi, "choices", ci, "route"),
-                            f"unknown route {choice.route!r} (routes: {known})",
+                            f"unknown route {choice.route!r} (routes: {route_names})",
                         )
                     )
     cycle = _find_cycle(

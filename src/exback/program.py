@@ -1,0 +1,212 @@
+"""Pure program logic: step states, what is locked and why, answers and routes.
+
+Nothing here does I/O or reads the clock: `today` and `now` are passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from exback.models import (
+    Answer,
+    ChoiceQuestion,
+    ConfirmQuestion,
+    MultiQuestion,
+    NoContact,
+    Program,
+    Progress,
+    Question,
+    RouteChange,
+    ScaleQuestion,
+    Step,
+    StepProgress,
+)
+from exback.nocontact import Countdown
+
+Status = Literal["done", "in_progress", "available", "locked"]
+
+
+@dataclass(frozen=True)
+class StepState:
+    """A step's status for the user now, and why it is locked when it is."""
+
+    step: Step
+    status: Status
+    reason: str | None = None
+
+
+def new_progress(now: dt.datetime) -> Progress:
+    """Empty progress for a first run."""
+    return Progress(created_at=now, updated_at=now)
+
+
+def countdown(no_contact: NoContact | None, today: dt.date) -> Countdown | None:
+    """The running countdown, or None before it starts."""
+    if no_contact is None:
+        return None
+    return Countdown(no_contact.started_on, no_contact.days, today)
+
+
+def step_states(program: Program, progress: Progress, today: dt.date) -> list[StepState]:
+    """Every step's state, in program order."""
+    return [step_state(program, progress, step, today) for step in program.steps]
+
+
+def step_state(program: Program, progress: Progress, step: Step, today: dt.date) -> StepState:
+    """One step's state: a route lock first, then done, then requirements."""
+    for route_id in sorted(progress.active_routes()):
+        route = program.routes.get(route_id)
+        if route is not None and step.id in route.locks:
+            return StepState(step, "locked", route.reason)
+    saved = progress.steps.get(step.id)
+    if saved is not None and saved.completed_at is not None:
+        return StepState(step, "done")
+    missing = [s for s in step.requires.steps if not _is_done(progress, s)]
+    if missing:
+        titles = [_title(program, s) for s in missing]
+        return StepState(step, "locked", "finish first: " + ", ".join(titles))
+    if step.requires.no_contact_complete:
+        cd = countdown(progress.no_contact, today)
+        if cd is None:
+            return StepState(
+                step, "locked", "opens after the no-contact period; it has not started"
+            )
+        if not cd.complete:
+            days = "day" if cd.days_remaining == 1 else "days"
+            return StepState(
+                step,
+                "locked",
+                f"opens after no contact: {cd.days_remaining} {days} to go "
+                f"(on {cd.ends_on.isoformat()})",
+            )
+    if saved is not None and (saved.answers or saved.actions_done):
+        return StepState(step, "in_progress")
+    return StepState(step, "available")
+
+
+def _title(program: Program, step_id: str) -> str:
+    step = program.step(step_id)
+    return step.title if step else step_id
+
+
+def _is_done(progress: Progress, step_id: str) -> bool:
+    saved = progress.steps.get(step_id)
+    return saved is not None and saved.completed_at is not None
+
+
+def next_step(program: Program, progress: Progress, today: dt.date) -> Step | None:
+    """The first step in progress or available, in program order."""
+    for state in step_states(program, progress, today):
+        if state.status in ("in_progress", "available"):
+            return state.step
+    return None
+
+
+def unanswered(step: Step, progress: Progress) -> list[Question]:
+    """The step's questions that have no saved answer yet, in order."""
+    saved = progress.steps.get(step.id)
+    answers = saved.answers if saved else {}
+    return [q for q in step.questions if q.id not in answers]
+
+
+def is_complete(step: Step, progress: Progress) -> bool:
+    """Every required question of the step has an answer."""
+    return all(not q.required for q in unanswered(step, progress))
+
+
+def check_answer(question: Question, value: Any) -> Any:
+    """The answer normalised for saving, or ValueError saying what is allowed."""
+    if value is None:
+        if question.required:
+            raise ValueError("an answer is required")
+        return None
+    if isinstance(question, ScaleQuestion):
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(f"expected a whole number from {question.min} to {question.max}")
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(
+                f"expected a whole number from {question.min} to {question.max}"
+            ) from None
+        if not question.min <= number <= question.max:
+            raise ValueError(f"expected a whole number from {question.min} to {question.max}")
+        return number
+    if isinstance(question, ConfirmQuestion):
+        if not isinstance(value, bool):
+            raise ValueError("expected true or false")
+        return value
+    if isinstance(question, ChoiceQuestion):
+        allowed = [c.value for c in question.choices]
+        if value not in allowed:
+            raise ValueError("expected one of: " + ", ".join(allowed))
+        return value
+    if isinstance(question, MultiQuestion):
+        allowed = [c.value for c in question.choices]
+        if not isinstance(value, list) or any(v not in allowed for v in value):
+            raise ValueError("expected a list of: " + ", ".join(allowed))
+        if question.required and not value:
+            raise ValueError("pick at least one of: " + ", ".join(allowed))
+        return [c for c in allowed if c in value]
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    if question.required and not value.strip():
+        raise ValueError("an answer is required (empty text)")
+    return value
+
+
+def record_answer(
+    program: Program,
+    progress: Progress,
+    step: Step,
+    question: Question,
+    value: Any,
+    now: dt.datetime,
+) -> list[RouteChange]:
+    """Save a checked answer into `progress`; returns the route changes it caused.
+
+    Completes the step when its last required question is answered. A route is on
+    while any answer selects one of its choices; each switch is logged with its date.
+    """
+    saved = progress.steps.get(step.id)
+    if saved is None:
+        saved = StepProgress(started_at=now)
+        progress.steps[step.id] = saved
+    saved.answers[question.id] = Answer(value=value, answered_at=now)
+    if saved.completed_at is None and is_complete(step, progress):
+        saved.completed_at = now
+    progress.updated_at = now
+    return _sync_routes(program, progress, step, question, now)
+
+
+def _sync_routes(
+    program: Program, progress: Progress, step: Step, question: Question, now: dt.datetime
+) -> list[RouteChange]:
+    selected = selected_routes(program, progress)
+    active = progress.active_routes()
+    changes = [
+        RouteChange(route=r, active=r in selected, at=now, step=step.id, question=question.id)
+        for r in sorted(selected ^ active)
+    ]
+    progress.route_log.extend(changes)
+    return changes
+
+
+def selected_routes(program: Program, progress: Progress) -> set[str]:
+    """Routes chosen by the saved answers."""
+    routes: set[str] = set()
+    for step in program.steps:
+        saved = progress.steps.get(step.id)
+        if saved is None:
+            continue
+        for question in step.questions:
+            if not isinstance(question, ChoiceQuestion | MultiQuestion):
+                continue
+            answer = saved.answers.get(question.id)
+            if answer is None:
+                continue
+            picked = answer.value if isinstance(answer.value, list) else [answer.value]
+            routes.update(c.route for c in question.choices if c.route and c.value in picked)
+    return routes

@@ -1,0 +1,77 @@
+"""One Rich console for results (stdout), one for messages (stderr); safe text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """User text made safe to show: control, C1 and bidi characters become visible.
+
+    Newlines and tabs stay. The stored text is never changed, only what is shown.
+    """
+
+    def visible(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
+
+    return _CONTROL.sub(visible, text)
+
+
+def user_text(text: str, style: str = "") -> Text:
+    """A Rich Text of user content: never parsed as markup, controls made visible."""
+    from rich.text import Text
+
+    return Text(inert(text), style=style)
+
+
+class UI:
+    """The two consoles, created on first use so that imports stay cheap."""
+
+    def __init__(self, no_color: bool = False) -> None:
+        self.no_color = no_color
+        self._out: Console | None = None
+        self._err: Console | None = None
+
+    def _make(self, stream_is_err: bool) -> Console:
+        from rich.console import Console
+
+        plain = self.no_color or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+        return Console(
+            stderr=stream_is_err,
+            color_system=None if plain else "auto",
+            highlight=False,
+            emoji=False,
+            soft_wrap=False,
+        )
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            self._out = self._make(False)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            self._err = self._make(True)
+        return self._err
+
+    def say(self, message: str) -> None:
+        """A plain message line on stderr (no markup parsing)."""
+        print(message, file=sys.stderr, flush=True)
+
+
+def local_time(moment: dt.datetime) -> str:
+    """A stored timestamp shown in the machine's local time zone."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,53 @@
+"""Shared fixtures: a private data dir per test, no network, a CLI runner."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from exback.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data dir; none touches the real home."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("EXBACK_DATA_DIR", str(path))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("EXBACK_CONTENT_DIR", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    return path
+
+
+class _NoNetwork(socket.socket):
+    def connect(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("exback tried to use the network")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Nothing in exback may open a network connection."""
+    monkeypatch.setattr(socket, "socket", _NoNetwork)
+    monkeypatch.setattr(
+        socket,
+        "create_connection",
+        lambda *a, **k: (_ for _ in ()).throw(AssertionError("network")),
+    )
+    yield
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str, input: str | None = None) -> object:
+    """Invoke the app; returns the click Result."""
+    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
