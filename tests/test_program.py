@@ -8,7 +8,7 @@ import pytest
 
 from exback import program as logic
 from exback.content import load_program
-from exback.models import NoContact, Program
+from exback.models import NoContactRecord, NoContactRun, Program
 from exback.nocontact import Countdown
 
 from .conftest import CONTENT
@@ -102,7 +102,9 @@ def test_requirements_lock_until_done_and_countdown_complete(program: Program) -
         _answer(program, progress, "understand", qid, value)
     state = logic.step_state(program, progress, step, TODAY)
     assert state.reason == "opens after the no-contact period; it has not started"
-    progress.no_contact = NoContact(started_on=TODAY, days=30, started_at=NOW)
+    progress.no_contact = NoContactRecord(
+        runs=[NoContactRun(started_on=TODAY, days=30, started_at=NOW)]
+    )
     state = logic.step_state(program, progress, step, TODAY + dt.timedelta(days=29))
     assert state.status == "locked" and "1 day to go" in state.reason
     state = logic.step_state(program, progress, step, TODAY + dt.timedelta(days=30))

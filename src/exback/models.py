@@ -229,10 +229,44 @@ class RouteChange(Saved):
     question: str
 
 
-class NoContact(Saved):
+class NoContactRun(Saved):
+    """One run of the countdown. A slip or a restart ends it; a new run starts."""
+
     started_on: dt.date
     days: Annotated[int, Field(ge=1, le=365)]
     started_at: dt.datetime
+    ended_on: dt.date | None = None
+    end_reason: Literal["slip", "restart"] | None = None
+
+
+class NoContactEvent(Saved):
+    """An urge resisted, a logistics exception, or a slip; never erased."""
+
+    kind: Literal["urge", "exception", "slip"]
+    on: dt.date
+    at: dt.datetime
+    note: str | None = None
+
+
+class NoContactRecord(Saved):
+    """The whole no-contact history: every run (the last is current) and every event."""
+
+    runs: Annotated[list[NoContactRun], Field(min_length=1)]
+    events: list[NoContactEvent] = []
+
+    @property
+    def current(self) -> NoContactRun:
+        return self.runs[-1]
+
+
+class Checkin(Saved):
+    """One daily check-in (at most one per local day)."""
+
+    on: dt.date
+    at: dt.datetime
+    mood: Annotated[int, Field(ge=1, le=10)]
+    urge: Annotated[int, Field(ge=0, le=10)]
+    note: str | None = None
 
 
 class Progress(Saved):
@@ -243,7 +277,8 @@ class Progress(Saved):
     updated_at: dt.datetime
     steps: dict[str, StepProgress] = {}
     route_log: list[RouteChange] = []
-    no_contact: NoContact | None = None
+    no_contact: NoContactRecord | None = None
+    checkins: list[Checkin] = []
 
     def active_routes(self) -> set[str]:
         """Routes whose latest change switched them on."""

@@ -14,7 +14,7 @@ from exback.models import (
     ChoiceQuestion,
     ConfirmQuestion,
     MultiQuestion,
-    NoContact,
+    NoContactRecord,
     Program,
     Progress,
     Question,
@@ -42,11 +42,12 @@ def new_progress(now: dt.datetime) -> Progress:
     return Progress(created_at=now, updated_at=now)
 
 
-def countdown(no_contact: NoContact | None, today: dt.date) -> Countdown | None:
-    """The running countdown, or None before it starts."""
+def countdown(no_contact: NoContactRecord | None, today: dt.date) -> Countdown | None:
+    """The current run's countdown, or None before the first start."""
     if no_contact is None:
         return None
-    return Countdown(no_contact.started_on, no_contact.days, today)
+    run = no_contact.current
+    return Countdown(run.started_on, run.days, today)
 
 
 def step_states(program: Program, progress: Progress, today: dt.date) -> list[StepState]:
