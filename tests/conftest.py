@@ -12,7 +12,10 @@ from typer.testing import CliRunner
 from exback.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTENT = ROOT / "content"
+PACKAGED = ROOT / "content"
+# A small, stable program for tests of the mechanics; the packaged program has
+# its own tests (test_program_content.py) and is used where a test says so.
+CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +24,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
     monkeypatch.setenv("EXBACK_DATA_DIR", str(path))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("EXBACK_CONTENT_DIR", raising=False)
+    monkeypatch.setenv("EXBACK_CONTENT_DIR", str(CONTENT))
     monkeypatch.setenv("NO_COLOR", "1")
     return path
 

@@ -177,7 +177,7 @@ def test_where(runner, data_dir: Path) -> None:
     data = json.loads(run(runner, "where", "--json").stdout)
     assert data["data_dir"] == str(data_dir)
     assert "journal.jsonl" in [f["name"] for f in data["files"]]
-    assert data["content_dir"].endswith("content")
+    assert data["content_dir"].endswith("fixtures/content")
     assert str(data_dir) in run(runner, "where").stdout
 
 

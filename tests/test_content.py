@@ -11,7 +11,7 @@ import pytest
 from exback.content import load_program
 from exback.errors import ContentError
 
-from .conftest import CONTENT, run
+from .conftest import CONTENT, PACKAGED, run
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -28,7 +28,7 @@ def _errors(folder: Path) -> str:
     return info.value.message.replace(str(folder), "CONTENT")
 
 
-def test_packaged_program_loads() -> None:
+def test_fixture_program_loads() -> None:
     program = load_program(CONTENT)
     assert program.steps[0].id == "understand"
     assert "safety_check" in [s.id for s in program.steps]
@@ -105,10 +105,13 @@ def test_yes_no_booleans_get_a_quoting_hint(tmp_path: Path) -> None:
     assert "quote the value" in _errors(folder)
 
 
-def test_validate_command_summarises_and_fails_with_exit_2(runner, tmp_path: Path) -> None:
+def test_validate_command_summarises_and_fails_with_exit_2(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EXBACK_CONTENT_DIR")
     ok = run(runner, "content", "validate")
     assert ok.exit_code == 0
-    assert "valid" in ok.stdout and "steps" in ok.stdout
+    assert ok.stdout.startswith(f"{PACKAGED}: valid") and "steps" in ok.stdout
     folder = _copy_content(tmp_path)
     (folder / "steps" / "understand.yaml").write_text("id: [")
     bad = run(runner, "content", "validate", str(folder))

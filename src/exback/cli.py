@@ -391,15 +391,26 @@ def start(
             "instead of prompting.",
         ),
     ] = None,
+    step: Annotated[
+        str | None,
+        typer.Option(
+            "--step", metavar="ID", help="Go straight to this step (see 'exback status')."
+        ),
+    ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; fail if an answer is needed.")
     ] = False,
 ) -> None:
     """Walk through the program, one step at a time. Saves after every answer.
 
+    The first run welcomes you and opens the first step; later runs open a menu:
+    continue where you left off, choose or review a step, or see the countdown.
+    Ctrl-C at any question keeps what you answered (exit 130).
+
     \b
     Examples:
       exback start
+      exback start --step no_contact
       exback start --answers-file answers.yaml
     """
     from exback import wizard
@@ -410,12 +421,20 @@ def start(
         summary = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
         session.ui.say(summary)
         return
-    if no_input or not sys.stdin.isatty():
+    walk = wizard.Walk(program, session.store, session.ui, now, today)
+    if step is not None:
+        walk.open_step(step)  # unknown or locked: exit 2 before anything else
+    if no_input or not stdin_is_terminal():
         raise errors.NotInteractiveError(
             "start needs a terminal to ask questions; pass --answers-file FILE to answer "
             "from a file"
         )
-    wizard.run(program, session.store, session.ui, now, today)
+    walk.run(step)
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer prompts (tests that drive a pipe replace this)."""
+    return sys.stdin.isatty()
 
 
 def main() -> None:

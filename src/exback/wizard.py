@@ -1,10 +1,22 @@
-"""The guided walk: the only module that prompts (questionary), plus --answers-file."""
+"""The guided walk: the only module that prompts (questionary), plus --answers-file.
+
+The walk, as `run()` does it:
+1. First run: a welcome (what exback is, where the data stays), then the first step.
+2. Later runs: a home menu (continue, choose a step, review a finished step,
+   the countdown, quit). `--step ID` goes straight to one step.
+3. A step: a panel with its summary and tips, then each unanswered question;
+   every answer is saved at once (under the lock), routes switch at once.
+4. After the last question: the no-contact step starts the countdown; then a
+   review of the step's answers: continue, redo one question, or stop for now.
+5. Ctrl-C or Ctrl-D at any prompt: what was answered stays saved; exit 130.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +27,12 @@ from exback.models import (
     ConfirmQuestion,
     MultilineQuestion,
     MultiQuestion,
+    NoContactRecord,
+    NoContactRun,
     Program,
     Progress,
     Question,
+    RouteChange,
     ScaleQuestion,
     Step,
 )
@@ -26,7 +41,7 @@ if TYPE_CHECKING:
     from exback.storage import Store
     from exback.ui import UI
 
-RESUME = "Saved. Run 'exback start' to carry on where you left off."
+RESUME = "Your answers are saved. Run 'exback start' to carry on where you left off."
 
 
 class Interrupted(ExbackError):
@@ -35,15 +50,25 @@ class Interrupted(ExbackError):
     exit_code = 130
 
 
+# --- prompts -------------------------------------------------------------------------
+
+
+def _ask(prompt: Any) -> Any:
+    """Run one questionary prompt; Ctrl-C and Ctrl-D become Interrupted."""
+    try:
+        return prompt.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(RESUME) from None
+
+
 def ask_text(prompt: str) -> str:
-    """One line of text from a prompt (Ctrl-C exits 130)."""
+    """One line of text from a prompt (Ctrl-C exits 130, nothing saved)."""
     import questionary
 
     try:
-        answer = questionary.text(prompt).unsafe_ask()
+        return str(questionary.text(prompt).unsafe_ask())
     except (KeyboardInterrupt, EOFError):
         raise Interrupted("interrupted; nothing was saved") from None
-    return str(answer)
 
 
 def ask(question: Question, previous: Any = None) -> Any:
@@ -54,24 +79,15 @@ def ask(question: Question, previous: Any = None) -> Any:
     message = question.prompt
     instruction = question.help
     prompt: Any
-    if isinstance(question, ScaleQuestion):
-        choices = [
-            questionary.Choice(
-                title=f"{n}"
-                + (f"  {question.min_label}" if n == question.min else "")
-                + (f"  {question.max_label}" if n == question.max else ""),
-                value=n,
-            )
-            for n in range(question.min, question.max + 1)
-        ]
-        prompt = questionary.select(
-            message,
-            choices=choices,
-            default=next((c for c in choices if c.value == default), None),
-            instruction=instruction,
-        )
-    elif isinstance(question, ChoiceQuestion):
-        choices = [questionary.Choice(title=c.label, value=c.value) for c in question.choices]
+    if isinstance(question, ScaleQuestion | ChoiceQuestion):
+        options: list[tuple[str, Any]]
+        if isinstance(question, ScaleQuestion):
+            options = [
+                (_scale_label(question, n), n) for n in range(question.min, question.max + 1)
+            ]
+        else:
+            options = [(c.label, c.value) for c in question.choices]
+        choices = [questionary.Choice(title=title, value=value) for title, value in options]
         prompt = questionary.select(
             message,
             choices=choices,
@@ -87,12 +103,10 @@ def ask(question: Question, previous: Any = None) -> Any:
                 for c in question.choices
             ],
             instruction=instruction or "(space to tick, enter when done)",
-            validate=_pick_one if question.required else lambda v: True,
+            validate=_pick_one if question.required else _anything,
         )
     elif isinstance(question, ConfirmQuestion):
-        prompt = questionary.confirm(
-            message, default=bool(default) if default is not None else True
-        )
+        prompt = questionary.confirm(message, default=default is not False)
     else:
         multiline = isinstance(question, MultilineQuestion)
         hint = "(Esc then Enter to finish)" if multiline else None
@@ -101,77 +115,342 @@ def ask(question: Question, previous: Any = None) -> Any:
             default=default if isinstance(default, str) else "",
             multiline=multiline,
             instruction=" ".join(x for x in (instruction, hint) if x) or None,
-            validate=(lambda v: bool(v.strip()) or "an answer is needed")
-            if question.required
-            else None,
+            validate=_not_blank if question.required else _anything,
         )
-    try:
-        return prompt.unsafe_ask()
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(RESUME) from None
+    return _ask(prompt)
+
+
+def _scale_label(question: ScaleQuestion, n: int) -> str:
+    if n == question.min:
+        return f"{n}  {question.min_label}"
+    if n == question.max:
+        return f"{n}  {question.max_label}"
+    return str(n)
 
 
 def _pick_one(values: list[str]) -> bool | str:
     return bool(values) or "pick at least one"
 
 
-def run(
-    program: Program,
-    store: Store,
-    ui: UI,
-    now: Callable[[], dt.datetime],
-    today: Callable[[], dt.date],
-) -> None:
-    """Ask the questions of the first open step, saving after every answer."""
-    from rich.panel import Panel
+def _not_blank(text: str) -> bool | str:
+    return bool(text.strip()) or "an answer is needed"
 
-    progress = store.load_progress()
-    if progress is None:
-        ui.out.print(
+
+def _anything(_: object) -> bool:
+    return True
+
+
+def _select(message: str, options: list[tuple[str, Any, str | None]]) -> Any:
+    """A menu of (title, value, why-disabled) options."""
+    import questionary
+
+    choices = [questionary.Choice(title=t, value=v, disabled=d) for t, v, d in options]
+    return _ask(questionary.select(message, choices=choices))
+
+
+# --- the walk ----------------------------------------------------------------------
+
+
+@dataclass
+class Walk:
+    """One `exback start` session: the program, the store, the consoles, the clock."""
+
+    program: Program
+    store: Store
+    ui: UI
+    now: Callable[[], dt.datetime]
+    today: Callable[[], dt.date]
+
+    def progress(self) -> Progress:
+        return self.store.load_progress() or logic.new_progress(self.now())
+
+    def run(self, step_id: str | None = None) -> None:
+        """The whole session (see the module docstring)."""
+        first_run = self.store.load_progress() is None
+        if step_id is not None:
+            if self.walk_step(self.open_step(step_id)) == "stop":
+                return self.stop()
+            return self.home()
+        if first_run:
+            self.welcome()
+            if self.carry_on() == "stop":
+                return self.stop()
+        self.home()
+
+    def open_step(self, step_id: str) -> Step:
+        """The step for --step, or exit 2 when it is unknown or locked."""
+        step = self.program.step(step_id)
+        if step is None:
+            known = ", ".join(s.id for s in self.program.steps)
+            raise UsageError(f"--step {step_id!r} is not a step; steps are: {known}")
+        state = logic.step_state(self.program, self.progress(), step, self.today())
+        if state.status == "locked":
+            raise UsageError(f"--step {step_id!r} is locked: {state.reason}")
+        return step
+
+    def welcome(self) -> None:
+        from rich.panel import Panel
+
+        self.ui.out.print(
             Panel(
-                "exback walks you through the weeks after a breakup, one step at a time.\n"
-                f"Everything you write stays on this machine, in {store.root}.",
-                title="Welcome",
+                "exback walks you through the weeks after a breakup, one step at a time: "
+                "understanding what happened, giving each other space, looking after "
+                "yourself and, only if it is healthy and mutual, reaching out with care.\n\n"
+                "Everything you write stays on this machine, in "
+                f"{self.store.root}. Nothing is sent anywhere. "
+                "Press Ctrl-C at any time: your answers are kept.",
+                title="Welcome to exback",
             )
         )
-        progress = logic.new_progress(now())
-    step = logic.next_step(program, progress, today())
-    if step is None:
-        ui.out.print("Every open step is done. 'exback status' shows what opens next.")
-        return
-    _show_step(ui, step)
-    for question in logic.unanswered(step, progress):
-        value = logic.check_answer(question, ask(question))
-        progress = _save_answer(program, store, step, question, value, now())
-    ui.out.print(f"Step done: {step.title}. Run 'exback start' again for the next one.")
+
+    def stop(self) -> None:
+        self.ui.say(RESUME)
+
+    def carry_on(self) -> str:
+        """Walk the open steps in order until the user stops or none is left."""
+        while True:
+            step = logic.next_step(self.program, self.progress(), self.today())
+            if step is None:
+                self.ui.out.print("Every step open to you now is done.")
+                self.show_countdown()
+                return "done"
+            if self.walk_step(step) == "stop":
+                return "stop"
+
+    def home(self) -> None:
+        """The home menu, until quit."""
+        while True:
+            progress = self.progress()
+            today = self.today()
+            states = logic.step_states(self.program, progress, today)
+            nxt = logic.next_step(self.program, progress, today)
+            self.show_countdown(brief=True)
+            done = [s for s in states if s.status == "done"]
+            options: list[tuple[str, Any, str | None]] = [
+                (f"Continue: {nxt.title}", "continue", None)
+                if nxt
+                else ("Continue", "continue", "every open step is done"),
+                ("Choose another step", "choose", None),
+                ("Review a finished step", "review", None if done else "nothing finished yet"),
+                ("The no-contact countdown", "countdown", None),
+                ("Quit", "quit", None),
+            ]
+            choice = _select("What would you like to do?", options)
+            if choice == "quit":
+                return self.stop()
+            if choice == "continue" and self.carry_on() == "stop":
+                return self.stop()
+            if choice == "choose":
+                picked = self.choose_step(states)
+                if picked is not None and self.walk_step(picked) == "stop":
+                    return self.stop()
+            if choice == "review":
+                picked = self.choose_step(done, verb="Review")
+                if picked is not None and self.review(picked) == "stop":
+                    return self.stop()
+            if choice == "countdown":
+                self.show_countdown()
+
+    def choose_step(self, states: list[logic.StepState], verb: str = "Open") -> Step | None:
+        """Pick a step; locked ones are listed with why, and cannot be picked."""
+        marks = {"done": "done", "in_progress": "in progress", "available": "open"}
+        options: list[tuple[str, Any, str | None]] = [
+            (
+                f"{s.step.title}" + (f" ({marks[s.status]})" if s.status in marks else ""),
+                s.step.id,
+                f"locked: {s.reason}" if s.status == "locked" else None,
+            )
+            for s in states
+        ]
+        options.append(("Back", None, None))
+        step_id = _select(f"{verb} which step?", options)
+        return self.program.step(step_id) if step_id else None
+
+    def show_countdown(self, brief: bool = False) -> None:
+        cd = logic.countdown(self.progress().no_contact, self.today())
+        if cd is None:
+            if not brief:
+                self.ui.out.print(
+                    "The no-contact countdown has not started; the step "
+                    "'Give each other space' starts it."
+                )
+            return
+        if cd.complete:
+            self.ui.out.print(f"No contact: {cd.days} days complete. Well done.")
+        else:
+            self.ui.out.print(
+                f"No contact: day {cd.day} of {cd.days}, {cd.days_remaining} to go "
+                f"(ends {cd.ends_on.isoformat()}). The steps open meanwhile are in "
+                "'Choose another step'."
+            )
+
+    def walk_step(self, step: Step) -> str:
+        """Ask the step's open questions, then review it; 'stop' or 'next'."""
+        self.show_step(step)
+        for question in logic.unanswered(step, self.progress()):
+            if not self.answer(step, question):
+                return "next"  # a route closed this step
+        if step.starts_no_contact:
+            self.start_countdown()
+        return self.review(step)
+
+    def show_step(self, step: Step) -> None:
+        from rich.panel import Panel
+        from rich.text import Text
+
+        body = Text(" ".join(step.summary.split()))
+        if step.tips:
+            body.append("\n\nTips\n", style="bold")
+            body.append("\n".join(f"• {tip}" for tip in step.tips))
+        if step.actions:
+            body.append("\n\nThings to do\n", style="bold")
+            body.append("\n".join(f"☐ {a.text}" for a in step.actions))
+        self.ui.out.print(Panel(body, title=step.title, title_align="left"))
+
+    def answer(self, step: Step, question: Question) -> bool:
+        """Ask, check and save one answer; False when a route now locks the step."""
+        saved = self.progress().steps.get(step.id)
+        previous = (
+            saved.answers[question.id].value if saved and question.id in saved.answers else None
+        )
+        value = logic.check_answer(question, ask(question, previous))
+        changes = self.save(step, question, value)
+        for change in changes:
+            self.announce(change)
+        state = logic.step_state(self.program, self.progress(), step, self.today())
+        return state.status != "locked"
+
+    def save(self, step: Step, question: Question, value: Any) -> list[RouteChange]:
+        """Re-read, record and write under the lock, so no other writer is overwritten."""
+        now = self.now()
+        with self.store.lock():
+            progress = self.store.load_progress() or logic.new_progress(now)
+            changes = logic.record_answer(self.program, progress, step, question, value, now)
+            self.store.save_progress(progress)
+        return changes
+
+    def announce(self, change: RouteChange) -> None:
+        from rich.panel import Panel
+
+        route = self.program.routes.get(change.route)
+        if route is None:
+            return
+        if change.active:
+            self.ui.out.print(
+                Panel(
+                    f"{route.reason.strip()}\n\nThe steps about contacting them are closed "
+                    "now. Everything else stays open for you.",
+                    title=route.title,
+                    border_style="yellow",
+                )
+            )
+        else:
+            self.ui.out.print(f"With your changed answer, '{route.title}' no longer applies.")
+
+    def start_countdown(self) -> None:
+        """Start the countdown from the no-contact step, unless one is running."""
+        if self.progress().no_contact is not None:
+            self.show_countdown()
+            return
+        settings = self.program.no_contact
+        options: list[tuple[str, Any, str | None]] = [
+            (f"{d} days" + (" (suggested)" if d == settings.default_days else ""), d, None)
+            for d in settings.choices
+        ]
+        options.append(("Another number of days", "other", None))
+        days = _select("How long will your no-contact period be?", options)
+        if days == "other":
+            import questionary
+
+            days = int(
+                _ask(
+                    questionary.text(
+                        "How many days (1 to 365)?",
+                        validate=lambda v: (
+                            (v.isdigit() and 1 <= int(v) <= 365) or "a whole number from 1 to 365"
+                        ),
+                    )
+                )
+            )
+        now, today = self.now(), self.today()
+        with self.store.lock():
+            progress = self.store.load_progress() or logic.new_progress(now)
+            if progress.no_contact is None:
+                progress.no_contact = NoContactRecord(
+                    runs=[NoContactRun(started_on=today, days=days, started_at=now)]
+                )
+                progress.updated_at = now
+                self.store.save_progress(progress)
+        exceptions = ", ".join(settings.exceptions) or "none"
+        self.ui.out.print(
+            f"Your no-contact period has started: {days} days, today is day 1. "
+            f"Practical matters that may still need a short, polite exchange: {exceptions}."
+        )
+
+    def review(self, step: Step) -> str:
+        """Show the step's answers: continue, redo one question, or stop for now."""
+        while True:
+            self.show_answers(step)
+            choice = _select(
+                "How would you like to go on?",
+                [
+                    ("Continue", "continue", None),
+                    ("Redo one question", "redo", None),
+                    ("Stop for now", "stop", None),
+                ],
+            )
+            if choice != "redo":
+                return "stop" if choice == "stop" else "next"
+            options: list[tuple[str, Any, str | None]] = [
+                (q.prompt, q.id, None) for q in step.questions
+            ]
+            options.append(("Back", None, None))
+            question_id = _select("Which question?", options)
+            question = next((q for q in step.questions if q.id == question_id), None)
+            if question is not None and not self.answer(step, question):
+                return "next"
+
+    def show_answers(self, step: Step) -> None:
+        from rich.table import Table
+
+        from exback.ui import user_text
+
+        saved = self.progress().steps.get(step.id)
+        table = Table(title=f"Your answers: {step.title}", show_header=False, expand=False)
+        table.add_column("Question", style="bold", max_width=50)
+        table.add_column("Answer")
+        for question in step.questions:
+            answer = saved.answers.get(question.id) if saved else None
+            shown = "(not answered)" if answer is None else describe(question, answer.value)
+            table.add_row(question.prompt, user_text(shown))
+        self.ui.out.print(table)
 
 
-def _show_step(ui: UI, step: Step) -> None:
-    from rich.panel import Panel
-    from rich.text import Text
+def describe(question: Question, value: Any) -> str:
+    """An answer as a person reads it: labels, not stored values."""
+    if value is None or value == "":
+        return "(skipped)"
+    if isinstance(question, ChoiceQuestion):
+        return next((c.label for c in question.choices if c.value == value), str(value))
+    if isinstance(question, MultiQuestion):
+        return ", ".join(c.label for c in question.choices if c.value in value) or "(none)"
+    if isinstance(question, ConfirmQuestion):
+        return "yes" if value else "no"
+    if isinstance(question, ScaleQuestion):
+        return (
+            f"{value} (from {question.min} {question.min_label} "
+            f"to {question.max} {question.max_label})"
+        )
+    return str(value)
 
-    body = Text(step.summary.strip())
-    if step.tips:
-        body.append("\n\nTips:\n", style="bold")
-        body.append("\n".join(f"• {tip}" for tip in step.tips))
-    ui.out.print(Panel(body, title=step.title))
 
-
-def _save_answer(
-    program: Program, store: Store, step: Step, question: Question, value: Any, now: dt.datetime
-) -> Progress:
-    """Re-read, record and write under the lock, so no other writer is overwritten."""
-    with store.lock():
-        progress = store.load_progress() or logic.new_progress(now)
-        logic.record_answer(program, progress, step, question, value, now)
-        store.save_progress(progress)
-    return progress
+# --- answers from a file --------------------------------------------------------------
 
 
 def apply_answers_file(
     program: Program, store: Store, path: Path, now: dt.datetime, today: dt.date
 ) -> str:
-    """Answer from a file: all answers are checked first, then saved together."""
+    """Answer from a file: every answer is checked first, then all are saved together."""
     answers = _read_answers_file(path)
     with store.lock():
         progress = store.load_progress() or logic.new_progress(now)
@@ -218,7 +497,7 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
             import yaml
 
             data = yaml.safe_load(text)
-    except (ValueError, Exception) as exc:  # yaml.YAMLError or json.JSONDecodeError
+    except Exception as exc:  # yaml.YAMLError or json.JSONDecodeError
         raise UsageError(f"--answers-file {path} does not parse: {exc}") from None
     if not isinstance(data, dict):
         raise UsageError(f"--answers-file {path}: expected a mapping of step id -> answers")

@@ -1,0 +1,175 @@
+"""The interactive walk, driven through a prompt_toolkit pipe (keys sent up front)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import time_machine
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from exback import cli
+
+from .conftest import run
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+FINISH = "\x1b\r"  # Esc, Enter: ends a multiline answer
+CTRL_C = "\x03"
+
+pytestmark = pytest.mark.timeout(30)
+
+
+@pytest.fixture(autouse=True)
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipe stands in for a person at a terminal."""
+    monkeypatch.setattr(cli, "stdin_is_terminal", lambda: True)
+
+
+def drive(runner, keys: str, *args: str):
+    """Run `exback start ARGS` with these keystrokes; the pipe closes after them (Ctrl-D)."""
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        with create_app_session(input=pipe, output=DummyOutput()):
+            return run(runner, "start", *args)
+
+
+def status(runner) -> dict:
+    return json.loads(run(runner, "status", "--json").stdout)
+
+
+def saved(data_dir: Path) -> dict:
+    return json.loads((data_dir / "progress.json").read_text())
+
+
+def understand_keys() -> str:
+    # reasons (multiline), my_part (text), their_view (optional text), clarity (scale 1..10)
+    return "We grew apart" + FINISH + "I stopped listening" + ENTER + ENTER + DOWN * 5 + ENTER
+
+
+def test_first_walk_review_redo_then_next_step(runner, data_dir: Path) -> None:
+    keys = (
+        understand_keys()
+        # review: Continue / Redo one question / Stop -> redo the second question
+        + DOWN
+        + ENTER
+        + DOWN
+        + ENTER  # which question: my_part
+        + "\x15I withdrew"
+        + ENTER  # Ctrl-U clears the previous answer shown as default
+        + ENTER  # review again: Continue
+        # the next step is the safety check: answer "no" to all four
+        + (DOWN + ENTER) * 4
+        + DOWN * 2
+        + ENTER  # review: Stop for now
+    )
+    result = drive(runner, keys)
+    assert result.exit_code == 0, result.output
+    assert "Welcome to exback" in result.stdout
+    assert "Understand why it ended" in result.stdout
+    assert "Your answers: Understand why it ended" in result.stdout
+    answers = saved(data_dir)["steps"]["understand"]["answers"]
+    assert answers["reasons"]["value"] == "We grew apart"
+    assert answers["my_part"]["value"] == "I withdrew"
+    assert answers["their_view"]["value"] == ""
+    assert answers["clarity"]["value"] == 6
+    states = {s["id"]: s["status"] for s in status(runner)["steps"]}
+    assert states["understand"] == "done"
+    assert states["safety_check"] == "done"
+    assert status(runner)["routes"] == []
+    assert "Run 'exback start' to carry on" in result.stderr
+
+
+def test_ctrl_c_keeps_answers_and_resume_asks_only_the_rest(runner, data_dir: Path) -> None:
+    first = drive(runner, "We grew apart" + FINISH + CTRL_C)
+    assert first.exit_code == 130
+    assert first.stderr.strip().endswith("Run 'exback start' to carry on where you left off.")
+    assert saved(data_dir)["steps"]["understand"]["answers"]["reasons"]["value"] == (
+        "We grew apart"
+    )
+    # resume: the home menu's first entry continues the same step at my_part
+    second = drive(
+        runner, ENTER + "I stopped listening" + ENTER + ENTER + DOWN * 5 + ENTER + DOWN * 2 + ENTER
+    )
+    assert second.exit_code == 0, second.output
+    answers = saved(data_dir)["steps"]["understand"]["answers"]
+    assert answers["reasons"]["value"] == "We grew apart"  # not asked again
+    assert answers["my_part"]["value"] == "I stopped listening"
+    assert answers["clarity"]["value"] == 6
+
+
+def test_ctrl_d_at_a_prompt_is_an_interrupt_too(runner, data_dir: Path) -> None:
+    result = drive(runner, "We grew apart" + FINISH)  # the pipe then closes: Ctrl-D
+    assert result.exit_code == 130
+    assert saved(data_dir)["steps"]["understand"]["answers"]["reasons"]["value"] == (
+        "We grew apart"
+    )
+
+
+def test_route_switch_closes_contact_steps_at_once(runner, data_dir: Path, tmp_path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("understand: {reasons: r, my_part: m, clarity: 5}\n")
+    assert run(runner, "start", "--answers-file", str(answers)).exit_code == 0
+    # home: Continue -> safety check: first question "Yes" (routes), the rest "No"
+    keys = ENTER + ENTER + (DOWN + ENTER) * 3 + DOWN * 2 + ENTER
+    result = drive(runner, keys)
+    assert result.exit_code == 0, result.output
+    assert "Moving on, for you" in result.stdout
+    assert "closed" in result.stdout
+    data = status(runner)
+    assert [r["id"] for r in data["routes"]] == ["moving_on"]
+    log = saved(data_dir)["route_log"]
+    assert [(c["route"], c["active"], c["question"]) for c in log] == [
+        ("moving_on", True, "asked_no_contact")
+    ]
+
+
+def test_locked_step_is_refused_with_its_reason(runner, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    import shutil
+
+    from .conftest import CONTENT
+
+    shutil.copytree(CONTENT, content)
+    step = content / "steps" / "no_contact.yaml"
+    step.write_text(step.read_text() + "requires: {steps: [understand]}\n")
+    result = run(runner, "--content-dir", str(content), "start", "--step", "no_contact")
+    assert result.exit_code == 2
+    assert "--step 'no_contact' is locked: finish first: Understand why it ended" in result.stderr
+    unknown = run(runner, "start", "--step", "nowhere")
+    assert unknown.exit_code == 2 and "not a step" in unknown.stderr
+
+
+@time_machine.travel("2026-11-22 21:00:00+00:00", tick=False)
+def test_no_contact_step_starts_the_countdown(runner, data_dir: Path) -> None:
+    keys = (
+        " "
+        + DOWN
+        + " "
+        + ENTER  # terms: tick two
+        + "Go for a walk"
+        + ENTER  # urge plan
+        + ENTER  # ready: yes
+        + DOWN * 2
+        + ENTER  # 30 days (the third choice)
+        + DOWN * 2
+        + ENTER  # review: stop for now
+    )
+    result = drive(runner, keys, "--step", "no_contact")
+    assert result.exit_code == 0, result.output
+    assert "Your no-contact period has started: 30 days" in result.stdout
+    nc = status(runner)["no_contact"]
+    assert nc["started_on"] == "2026-11-22" and nc["days"] == 30 and nc["day"] == 1
+    terms = saved(data_dir)["steps"]["no_contact"]["answers"]["terms"]["value"]
+    assert terms == ["no_messages", "no_social"]
+
+
+def test_home_menu_lists_locked_steps_but_cannot_enter_them(runner, data_dir: Path) -> None:
+    first = drive(runner, CTRL_C)  # welcome, then Ctrl-C at the first question
+    assert first.exit_code == 130
+    # nothing answered yet, so still a first run: the welcome shows again
+    assert "Welcome to exback" in drive(runner, CTRL_C).stdout
