@@ -231,3 +231,21 @@ def test_sources_name_real_seed_sections(program: Program, seeds: dict[str, str]
             if f" {wanted} " not in f" {seed_words[source.file]} ":
                 missing.append(f"{step.id}: {source.file}: {source.section!r}")
     assert not missing, "sections not found in their seed:\n" + "\n".join(missing)
+
+
+def test_readme_answers_file_example_applies_to_the_packaged_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answers-file example in README.md works as printed."""
+    from typer.testing import CliRunner
+
+    from exback.cli import app
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(example)
+    monkeypatch.delenv("EXBACK_CONTENT_DIR")
+    result = CliRunner().invoke(app, ["start", "--answers-file", str(answers)])
+    assert result.exit_code == 0, result.output
+    assert "Saved 3 answers" in result.stderr
