@@ -82,6 +82,7 @@ def test_first_walk_review_redo_then_next_step(runner, data_dir: Path) -> None:
     assert states["safety_check"] == "done"
     assert status(runner)["routes"] == []
     assert "Run 'exback start' to carry on" in result.stderr
+    assert result.stderr.startswith("If you need support right now: exback help-now\n")
 
 
 def test_ctrl_c_keeps_answers_and_resume_asks_only_the_rest(runner, data_dir: Path) -> None:

@@ -364,17 +364,63 @@ def content_validate(
       exback content validate
       exback content validate ./my-program
     """
-    from exback.content import load_program
+    from exback.content import HELP_NOW_FILE, help_now_warning, load_help_now, load_program
 
     session = _session(ctx)
     folder = directory or session.content_path
     program = load_program(folder)
     questions = sum(len(s.questions) for s in program.steps)
     tips = sum(len(s.tips) for s in program.steps)
+    help_note = "no help_now.yaml (help-now uses the built-in one)"
+    if (folder / HELP_NOW_FILE).exists():
+        warning = help_now_warning(folder, load_help_now(folder), today())
+        if warning:
+            session.ui.say(f"exback: warning: {warning}")
+        help_note = "help_now.yaml"
     print(
         f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} steps, "
-        f"{questions} questions, {tips} tips, {len(program.routes)} routes"
+        f"{questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"
     )
+
+
+# --- help-now -------------------------------------------------------------------------
+
+HELP_NOW_FALLBACK = (
+    "If you or someone else is in danger, call your local emergency number now. "
+    "If you are thinking about ending your life, contact a crisis line or someone you trust today."
+)
+
+
+@app.command("help-now")
+def help_now(ctx: typer.Context) -> None:
+    """What to do if you are in danger or crisis right now. No questions asked.
+
+    Works at once, from any state: it needs no data dir and no terminal.
+
+    \b
+    Example:
+      exback help-now
+    """
+    from exback import paths
+    from exback.content import load_help_now
+    from exback.errors import ContentError
+
+    session = _session(ctx)
+    try:
+        text = load_help_now(session.content_path)
+    except ContentError:
+        try:
+            text = load_help_now(paths.packaged_content_dir())
+        except ContentError:
+            print(HELP_NOW_FALLBACK)
+            return
+    lines = [text.title, ""]
+    for section in text.sections:
+        lines.append(section.heading)
+        lines.extend(f"  - {line}" for line in section.lines)
+        lines.append("")
+    lines.append(f"(Last reviewed {text.last_reviewed.isoformat()}.)")
+    print("\n".join(lines))
 
 
 # --- start ------------------------------------------------------------------------------

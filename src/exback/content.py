@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,11 +12,13 @@ import yaml
 from pydantic import ValidationError
 
 from exback.errors import ContentError
-from exback.models import Program, ProgramFile, Step
+from exback.models import HelpNow, Program, ProgramFile, Step
 
-_M = TypeVar("_M", ProgramFile, Step)
+_M = TypeVar("_M", ProgramFile, Step, HelpNow)
 
 PROGRAM_FILE = "program.yaml"
+HELP_NOW_FILE = "help_now.yaml"
+REVIEW_EVERY_DAYS = 365
 STEPS_DIR = "steps"
 MAX_FILE_BYTES = 1_000_000
 
@@ -84,6 +87,31 @@ def load_program(directory: Path) -> Program:
         no_contact=program_file.no_contact,
         steps=[steps[s][0] for s in program_file.steps],
         routes=program_file.routes,
+        pressure_check=program_file.pressure_check,
+    )
+
+
+def load_help_now(directory: Path) -> HelpNow:
+    """Load and validate help_now.yaml; ContentError when missing or invalid."""
+    path = directory / HELP_NOW_FILE
+    issues: list[Issue] = []
+    if not path.is_file():
+        raise ContentError(f"{path}:1:1: (file): not found")
+    doc = _read(path, issues)
+    help_now = _validate(HelpNow, doc, issues) if doc else None
+    if help_now is None:
+        raise ContentError(_report(issues))
+    return help_now
+
+
+def help_now_warning(directory: Path, help_now: HelpNow, today: dt.date) -> str | None:
+    """A warning when the help text has not been reviewed for more than a year."""
+    age = (today - help_now.last_reviewed).days
+    if age <= REVIEW_EVERY_DAYS:
+        return None
+    return (
+        f"{directory / HELP_NOW_FILE}: last_reviewed is {help_now.last_reviewed.isoformat()}, "
+        f"{age} days ago; check every number and link, then update it"
     )
 
 
@@ -228,6 +256,17 @@ def _check_program(
     for step_id, (_, step_doc) in steps.items():
         if step_id not in listed:
             issues.append(_at(step_doc, ("id",), f"step is not listed in {PROGRAM_FILE} steps"))
+    if program.pressure_check is not None:
+        ids = [q.id for q in program.pressure_check.questions]
+        for index, item_id in enumerate(ids):
+            if item_id in ids[:index]:
+                issues.append(
+                    _at(
+                        doc,
+                        ("pressure_check", "questions", index, "id"),
+                        f"duplicate id {item_id!r}",
+                    )
+                )
     known = {p.stem for p in step_paths}
     for name, route in program.routes.items():
         for index, target in enumerate(route.locks):

@@ -28,11 +28,15 @@ class Source(Frozen):
 
 
 class Choice(Frozen):
-    """One option of a choice or multi question; `route` switches track."""
+    """One option of a choice or multi question.
+
+    `route` switches track; `pause` (in the pressure check) pauses contact steps.
+    """
 
     value: Id
     label: Text
     route: Id | None = None
+    pause: bool = False
 
 
 class _Question(Frozen):
@@ -154,6 +158,8 @@ class Route(Frozen):
     title: Text
     reason: Text
     locks: list[Id] = []
+    countdown_label: Text | None = None
+    """What the no-contact countdown is called on this track."""
 
 
 class NoContactDefaults(Frozen):
@@ -170,6 +176,15 @@ class NoContactDefaults(Frozen):
     exceptions: list[Text] = []
 
 
+class PressureCheck(Frozen):
+    """Asked before a contact step, once a day; a `pause` choice pauses contact steps."""
+
+    title: Text
+    summary: Text
+    questions: Annotated[list[Question], Field(min_length=1)]
+    pause_reason: Text
+
+
 class ProgramFile(Frozen):
     """content/program.yaml."""
 
@@ -179,6 +194,20 @@ class ProgramFile(Frozen):
     no_contact: NoContactDefaults = NoContactDefaults()
     steps: Annotated[list[Id], Field(min_length=1)]
     routes: dict[Id, Route] = {}
+    pressure_check: PressureCheck | None = None
+
+
+class HelpSection(Frozen):
+    heading: Text
+    lines: Annotated[list[Text], Field(min_length=1)]
+
+
+class HelpNow(Frozen):
+    """content/help_now.yaml: what to do in danger or crisis, shown by `exback help-now`."""
+
+    title: Text
+    last_reviewed: dt.date
+    sections: Annotated[list[HelpSection], Field(min_length=1)]
 
 
 class Program(Frozen):
@@ -190,6 +219,7 @@ class Program(Frozen):
     no_contact: NoContactDefaults
     steps: list[Step]
     routes: dict[str, Route]
+    pressure_check: PressureCheck | None = None
 
     def step(self, step_id: str) -> Step | None:
         """The step with this id, or None."""
@@ -207,9 +237,16 @@ class Saved(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class EarlierAnswer(Saved):
+    value: Any
+    answered_at: dt.datetime
+
+
 class Answer(Saved):
     value: Any
     answered_at: dt.datetime
+    earlier: list[EarlierAnswer] = []
+    """Every earlier, different answer, oldest first: a change is never silent."""
 
 
 class StepProgress(Saved):
@@ -269,6 +306,15 @@ class Checkin(Saved):
     note: str | None = None
 
 
+class PressureRecord(Saved):
+    """One pressure check: its answers, and whether they paused contact steps."""
+
+    on: dt.date
+    at: dt.datetime
+    answers: dict[str, Any]
+    paused: bool
+
+
 class Progress(Saved):
     """progress.json: everything but the journal."""
 
@@ -279,6 +325,7 @@ class Progress(Saved):
     route_log: list[RouteChange] = []
     no_contact: NoContactRecord | None = None
     checkins: list[Checkin] = []
+    pressure_checks: list[PressureRecord] = []
 
     def active_routes(self) -> set[str]:
         """Routes whose latest change switched them on."""

@@ -13,8 +13,10 @@ from exback.models import (
     Answer,
     ChoiceQuestion,
     ConfirmQuestion,
+    EarlierAnswer,
     MultiQuestion,
     NoContactRecord,
+    PressureRecord,
     Program,
     Progress,
     Question,
@@ -50,6 +52,15 @@ def countdown(no_contact: NoContactRecord | None, today: dt.date) -> Countdown |
     return Countdown(run.started_on, run.days, today)
 
 
+def countdown_label(program: Program, progress: Progress) -> str:
+    """'No contact', or the active route's own name for the same countdown."""
+    for route_id in sorted(progress.active_routes()):
+        route = program.routes.get(route_id)
+        if route is not None and route.countdown_label:
+            return route.countdown_label
+    return "No contact"
+
+
 def step_states(program: Program, progress: Progress, today: dt.date) -> list[StepState]:
     """Every step's state, in program order."""
     return [step_state(program, progress, step, today) for step in program.steps]
@@ -82,9 +93,46 @@ def step_state(program: Program, progress: Progress, step: Step, today: dt.date)
                 f"opens after no contact: {cd.days_remaining} {days} to go "
                 f"(on {cd.ends_on.isoformat()})",
             )
+    if step.contact and program.pressure_check and paused_today(progress, today):
+        return StepState(step, "locked", program.pressure_check.pause_reason.strip())
     if saved is not None and (saved.answers or saved.actions_done):
         return StepState(step, "in_progress")
     return StepState(step, "available")
+
+
+def paused_today(progress: Progress, today: dt.date) -> bool:
+    """Whether today's pressure check paused the contact steps (a pause lasts the day)."""
+    todays = [r for r in progress.pressure_checks if r.on == today]
+    return bool(todays) and todays[-1].paused
+
+
+def needs_pressure_check(program: Program, progress: Progress, step: Step, today: dt.date) -> bool:
+    """A contact step asks the pressure check first, once a day."""
+    if not step.contact or program.pressure_check is None:
+        return False
+    return not any(r.on == today for r in progress.pressure_checks)
+
+
+def record_pressure_check(
+    program: Program,
+    progress: Progress,
+    answers: dict[str, Any],
+    today: dt.date,
+    now: dt.datetime,
+) -> PressureRecord:
+    """Save checked pressure-check answers; any `pause` choice pauses contact steps today."""
+    check = program.pressure_check
+    assert check is not None
+    paused = False
+    for question in check.questions:
+        value = answers.get(question.id)
+        if isinstance(question, ChoiceQuestion | MultiQuestion):
+            picked = value if isinstance(value, list) else [value]
+            paused |= any(c.pause and c.value in picked for c in question.choices)
+    record = PressureRecord(on=today, at=now, answers=answers, paused=paused)
+    progress.pressure_checks.append(record)
+    progress.updated_at = now
+    return record
 
 
 def _title(program: Program, step_id: str) -> str:
@@ -175,7 +223,13 @@ def record_answer(
     if saved is None:
         saved = StepProgress(started_at=now)
         progress.steps[step.id] = saved
-    saved.answers[question.id] = Answer(value=value, answered_at=now)
+    old = saved.answers.get(question.id)
+    answer = Answer(value=value, answered_at=now)
+    if old is not None:
+        answer.earlier = list(old.earlier)
+        if old.value != value:
+            answer.earlier.append(EarlierAnswer(value=old.value, answered_at=old.answered_at))
+    saved.answers[question.id] = answer
     if saved.completed_at is None and is_complete(step, progress):
         saved.completed_at = now
     progress.updated_at = now

@@ -54,6 +54,7 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
             "days_remaining": cd.days_remaining,
             "ends_on": cd.ends_on.isoformat(),
             "complete": cd.complete,
+            "label": logic.countdown_label(program, progress),
         },
         "journal": {
             "count": summary.count,
@@ -93,10 +94,10 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     if nc is None:
         out.print("No contact: not started yet.")
     elif nc["complete"]:
-        out.print(f"No contact: {nc['days']} days complete (since {nc['started_on']}).")
+        out.print(f"{nc['label']}: {nc['days']} days complete (since {nc['started_on']}).")
     else:
         out.print(
-            f"No contact: day {nc['day']} of {nc['days']}, {nc['days_remaining']} to go "
+            f"{nc['label']}: day {nc['day']} of {nc['days']}, {nc['days_remaining']} to go "
             f"(ends {nc['ends_on']})."
         )
     journal = data["journal"]
@@ -107,6 +108,7 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
         out.print("Journal: no entries yet.")
     if data["next_step"]:
         out.print(Text("Continue with: exback start", style="bold"))
+    out.print(Text("If you need support right now: exback help-now", style="dim"))
 
 
 def where(store: Store, content_dir: Path) -> dict[str, Any]:

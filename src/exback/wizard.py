@@ -167,6 +167,7 @@ class Walk:
     def run(self, step_id: str | None = None) -> None:
         """The whole session (see the module docstring)."""
         first_run = self.store.load_progress() is None
+        self.ui.say("If you need support right now: exback help-now")
         if step_id is not None:
             if self.walk_step(self.open_step(step_id)) == "stop":
                 return self.stop()
@@ -267,7 +268,9 @@ class Walk:
         return self.program.step(step_id) if step_id else None
 
     def show_countdown(self, brief: bool = False) -> None:
-        cd = logic.countdown(self.progress().no_contact, self.today())
+        progress = self.progress()
+        cd = logic.countdown(progress.no_contact, self.today())
+        label = logic.countdown_label(self.program, progress)
         if cd is None:
             if not brief:
                 self.ui.out.print(
@@ -276,16 +279,20 @@ class Walk:
                 )
             return
         if cd.complete:
-            self.ui.out.print(f"No contact: {cd.days} days complete. Well done.")
+            self.ui.out.print(f"{label}: {cd.days} days complete. Well done.")
         else:
             self.ui.out.print(
-                f"No contact: day {cd.day} of {cd.days}, {cd.days_remaining} to go "
+                f"{label}: day {cd.day} of {cd.days}, {cd.days_remaining} to go "
                 f"(ends {cd.ends_on.isoformat()}). The steps open meanwhile are in "
                 "'Choose another step'."
             )
 
     def walk_step(self, step: Step) -> str:
         """Ask the step's open questions, then review it; 'stop' or 'next'."""
+        if logic.needs_pressure_check(
+            self.program, self.progress(), step, self.today()
+        ) and not self.pressure_check(step):
+            return "next"
         self.show_step(step)
         for question in logic.unanswered(step, self.progress()):
             if not self.answer(step, question):
@@ -293,6 +300,29 @@ class Walk:
         if step.starts_no_contact:
             self.start_countdown()
         return self.review(step)
+
+    def pressure_check(self, step: Step) -> bool:
+        """Ask the day's pressure check; False when its answers pause contact steps."""
+        from rich.panel import Panel
+
+        check = self.program.pressure_check
+        assert check is not None
+        self.ui.out.print(Panel(" ".join(check.summary.split()), title=check.title))
+        answers = {q.id: logic.check_answer(q, ask(q)) for q in check.questions}
+        now, today = self.now(), self.today()
+        with self.store.lock():
+            progress = self.store.load_progress() or logic.new_progress(now)
+            record = logic.record_pressure_check(self.program, progress, answers, today, now)
+            self.store.save_progress(progress)
+        if record.paused:
+            self.ui.out.print(
+                Panel(
+                    " ".join(check.pause_reason.split()),
+                    title=f"{step.title}: paused until tomorrow",
+                    border_style="yellow",
+                )
+            )
+        return not record.paused
 
     def show_step(self, step: Step) -> None:
         from rich.panel import Panel
@@ -338,8 +368,9 @@ class Walk:
         if change.active:
             self.ui.out.print(
                 Panel(
-                    f"{route.reason.strip()}\n\nThe steps about contacting them are closed "
-                    "now. Everything else stays open for you.",
+                    f"{' '.join(route.reason.split())}\n\nThe steps about contacting them "
+                    "are closed now. Everything else stays open for you. If you need support "
+                    "right now: exback help-now",
                     title=route.title,
                     border_style="yellow",
                 )
@@ -452,9 +483,12 @@ def apply_answers_file(
 ) -> str:
     """Answer from a file: every answer is checked first, then all are saved together."""
     answers = _read_answers_file(path)
+    pressure = answers.pop(PRESSURE_KEY, None)
     with store.lock():
         progress = store.load_progress() or logic.new_progress(now)
         count = 0
+        if pressure is not None:
+            _apply_pressure_answers(program, progress, path, pressure, now, today)
         for step_id, step_answers in answers.items():
             step = program.step(str(step_id))
             if step is None:
@@ -463,6 +497,13 @@ def apply_answers_file(
             state = logic.step_state(program, progress, step, today)
             if state.status == "locked":
                 raise UsageError(f"{path}: step {step_id!r} is locked: {state.reason}")
+            if logic.needs_pressure_check(program, progress, step, today):
+                assert program.pressure_check is not None
+                ids = ", ".join(q.id for q in program.pressure_check.questions)
+                raise UsageError(
+                    f"{path}: step {step_id!r} asks the day's pressure check first; add a "
+                    f"'{PRESSURE_KEY}' section answering: {ids}"
+                )
             if not isinstance(step_answers, dict):
                 raise UsageError(f"{path}: step {step_id!r}: expected question id -> answer")
             for question_id, raw in step_answers.items():
@@ -483,6 +524,34 @@ def apply_answers_file(
                 count += 1
         store.save_progress(progress)
     return f"Saved {count} answer{'s' if count != 1 else ''} from {path}."
+
+
+PRESSURE_KEY = "pressure_check"
+
+
+def _apply_pressure_answers(
+    program: Program,
+    progress: Progress,
+    path: Path,
+    raw: Any,
+    now: dt.datetime,
+    today: dt.date,
+) -> None:
+    check = program.pressure_check
+    if check is None:
+        raise UsageError(f"{path}: this program has no pressure check")
+    if not isinstance(raw, dict):
+        raise UsageError(f"{path}: {PRESSURE_KEY}: expected question id -> answer")
+    answers: dict[str, Any] = {}
+    for question in check.questions:
+        try:
+            answers[question.id] = logic.check_answer(question, raw.get(question.id))
+        except ValueError as exc:
+            raise UsageError(f"{path}: {PRESSURE_KEY}, question {question.id!r}: {exc}") from None
+    unknown = sorted(set(raw) - set(answers))
+    if unknown:
+        raise UsageError(f"{path}: {PRESSURE_KEY}: unknown question {unknown[0]!r}")
+    logic.record_pressure_check(program, progress, answers, today, now)
 
 
 def _read_answers_file(path: Path) -> dict[str, Any]:
