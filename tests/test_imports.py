@@ -30,11 +30,30 @@ finally:
         ["journal", "add", "a note"],
         ["journal", "list"],
         ["where"],
+        ["export"],
+        ["export", "--format", "md"],
+        ["export", "--format", "md", "--output", "{tmp}/report.md"],
+        ["export", "--output", "{tmp}/export.json"],
+        ["restore", "{tmp}/export.json", "--merge"],
+        ["reset", "--confirm", "delete"],
     ],
 )
 def test_no_prompt_libraries_loaded(args: list[str], data_dir: Path) -> None:
     env = {**os.environ, "EXBACK_DATA_DIR": str(data_dir)}
-    proc = subprocess.run(
+    if args[0] in ("restore", "reset"):  # something to restore or delete
+        for step in (["journal", "add", "a note"], ["export", "--output", "{tmp}/export.json"]):
+            _probe(step, data_dir, env)
+    proc = _probe(args, data_dir, env)
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES="))
+    assert json.loads(line.removeprefix("MODULES=")) == []
+    assert "Traceback" not in proc.stderr
+
+
+def _probe(
+    args: list[str], data_dir: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    args = [a.format(tmp=data_dir.parent) for a in args]
+    return subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         env=env,
         capture_output=True,
@@ -42,6 +61,3 @@ def test_no_prompt_libraries_loaded(args: list[str], data_dir: Path) -> None:
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
-    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES="))
-    assert json.loads(line.removeprefix("MODULES=")) == []
-    assert "Traceback" not in proc.stderr

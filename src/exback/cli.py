@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import sys
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -130,6 +131,8 @@ Examples:
   echo "a note" | exback journal add --tag evening
   exback journal list --limit 5
   exback where                      where your data is kept
+  exback export --format md --output report.md
+  exback reset                      delete your data (after a backup)
 
 Everything stays on this machine, in the data dir (see `exback where`).
 Exit codes: 0 ok, 1 error, 2 bad input, 3 data corrupt or from a newer
@@ -381,6 +384,181 @@ def content_validate(
         f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} steps, "
         f"{questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"
     )
+
+
+# --- export, restore, reset --------------------------------------------------------
+
+
+class Format(str, Enum):
+    json = "json"
+    md = "md"
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            help="json: every record, for 'exback restore'; md: a report to read.",
+        ),
+    ] = Format.json,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (0600) instead of stdout."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace FILE if it already exists.")
+    ] = False,
+) -> None:
+    """Export your answers, countdown, check-ins and journal.
+
+    json (the default) is a complete, versioned copy that 'exback restore' reads
+    back; md is a readable report you could bring to a counsellor.
+
+    \b
+    Examples:
+      exback export --output exback.json
+      exback export --format md --output report.md
+      exback export --format md | less
+    """
+    from exback import __version__
+    from exback import export as exports
+
+    session = _session(ctx)
+    snapshot, torn = exports.read(session.store)
+    if torn:
+        session.ui.say(
+            f"exback: the last line of {session.store.journal_path} is incomplete "
+            "(an interrupted write?); it is not in the export and is left as it is"
+        )
+    if fmt is Format.md:
+        text = exports.to_markdown(session.program(), snapshot, now(), __version__)
+    else:
+        text = exports.to_json(snapshot, now(), __version__)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    exports.write_output(session.store, output, text, overwrite=force)
+    session.ui.say(f"Exported to {output} (readable only by you).")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A file made by 'exback export'.")],
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge",
+            help="Add what is missing to the data you have (nothing is replaced).",
+        ),
+    ] = False,
+) -> None:
+    """Bring back a json export: into an empty data dir, or merged with --merge.
+
+    The whole file is checked first; nothing is written if any of it is wrong.
+    With --merge, your existing answers and records win; only missing ones
+    (journal entries by id, answers, countdown runs and events, check-ins) are added.
+
+    \b
+    Examples:
+      exback restore exback.json
+      exback restore exback.json --merge
+    """
+    from exback import restore as restoring
+
+    session = _session(ctx)
+    added = restoring.restore(session.store, file, merge, now())
+    if not added.counts:
+        session.ui.say(f"Nothing to add: {session.store.root} already has everything in {file}.")
+        return
+    verb = "Merged" if merge else "Restored"
+    session.ui.say(f"{verb} from {file} into {session.store.root}: {added}.")
+
+
+@app.command()
+def reset(
+    ctx: typer.Context,
+    journal_only: Annotated[
+        bool, typer.Option("--journal", help="Delete only the journal.")
+    ] = False,
+    progress_only: Annotated[
+        bool,
+        typer.Option("--progress", help="Delete only progress (answers, countdown, check-ins)."),
+    ] = False,
+    confirm: Annotated[
+        str | None,
+        typer.Option(
+            "--confirm",
+            metavar="delete",
+            help="Type the word here instead of at the prompt (needed without a terminal).",
+        ),
+    ] = None,
+    no_backup: Annotated[
+        bool, typer.Option("--no-backup", help="Do not write a json export first.")
+    ] = False,
+) -> None:
+    """Delete your data, after listing it and writing a backup next to the data dir.
+
+    You type 'delete' to go ahead (or pass --confirm delete). The backup is a
+    json export named <data-dir>-backup-<time>.json; 'exback restore' reads it.
+    Only exback's own files are deleted; the folder stays.
+
+    \b
+    Examples:
+      exback reset
+      exback reset --journal
+      exback reset --progress --confirm delete
+    """
+    from exback import __version__
+    from exback import reset as resetting
+    from exback.storage import JOURNAL, PROGRESS
+    from exback.ui import inert
+
+    if journal_only and progress_only:
+        raise errors.UsageError(
+            "pass --journal or --progress, not both (without either, reset deletes both)"
+        )
+    if confirm is not None and confirm != "delete":
+        raise errors.UsageError(f"--confirm takes the word 'delete', not {confirm!r}")
+    session = _session(ctx)
+    parts = (JOURNAL,) if journal_only else (PROGRESS,) if progress_only else (PROGRESS, JOURNAL)
+
+    def ask(plan: resetting.Plan) -> None:
+        lines = [f"This deletes, in {plan.root}:"]
+        lines += [f"  {d.path.name}: {d.what}" for d in plan.files]
+        lines.append(
+            f"A backup goes first to {plan.backup}."
+            if plan.backup
+            else "No backup is written (--no-backup)."
+        )
+        session.ui.say("\n".join(inert(line) for line in lines))
+        if confirm == "delete":
+            return
+        if not stdin_is_terminal():
+            raise errors.NotInteractiveError(
+                "reset asks you to type 'delete', but there is no terminal; "
+                "pass --confirm delete. Nothing was deleted"
+            )
+        from exback import wizard
+
+        if not wizard.ask_word("Type delete to delete these files:", "delete"):
+            raise errors.ExbackError("you did not type 'delete'; nothing was deleted")
+
+    plan = resetting.reset(session.store, parts, not no_backup, ask, now(), __version__)
+    if not plan.files:
+        session.ui.say(f"Nothing to delete: {session.store.root} holds none of those files.")
+        return
+    removed = ", ".join(f"{d.path.name} ({d.what})" for d in plan.files)
+    session.ui.say(inert(f"Deleted from {plan.root}: {removed}."))
+    if plan.backup:
+        session.ui.say(
+            inert(f"Your backup is {plan.backup}; 'exback restore {plan.backup}' brings it back.")
+        )
 
 
 # --- help-now -------------------------------------------------------------------------

@@ -206,6 +206,24 @@ def check_answer(question: Question, value: Any) -> Any:
     return value
 
 
+def describe(question: Question, value: Any) -> str:
+    """An answer as a person reads it: labels, not stored values."""
+    if value is None or value == "":
+        return "(skipped)"
+    if isinstance(question, ChoiceQuestion):
+        return next((c.label for c in question.choices if c.value == value), str(value))
+    if isinstance(question, MultiQuestion):
+        return ", ".join(c.label for c in question.choices if c.value in value) or "(none)"
+    if isinstance(question, ConfirmQuestion):
+        return "yes" if value else "no"
+    if isinstance(question, ScaleQuestion):
+        return (
+            f"{value} (from {question.min} {question.min_label} "
+            f"to {question.max} {question.max_label})"
+        )
+    return str(value)
+
+
 def record_answer(
     program: Program,
     progress: Progress,

@@ -71,6 +71,17 @@ def ask_text(prompt: str) -> str:
         raise Interrupted("interrupted; nothing was saved") from None
 
 
+def ask_word(prompt: str, word: str) -> bool:
+    """Whether the person typed `word` exactly (for reset); Ctrl-C exits 130."""
+    import questionary
+
+    try:
+        typed = questionary.text(prompt).unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("interrupted; nothing was deleted") from None
+    return bool(typed == word)
+
+
 def ask(question: Question, previous: Any = None) -> Any:
     """Prompt for one question with the prompt that fits its kind."""
     import questionary
@@ -452,27 +463,9 @@ class Walk:
         table.add_column("Answer")
         for question in step.questions:
             answer = saved.answers.get(question.id) if saved else None
-            shown = "(not answered)" if answer is None else describe(question, answer.value)
+            shown = "(not answered)" if answer is None else logic.describe(question, answer.value)
             table.add_row(question.prompt, user_text(shown))
         self.ui.out.print(table)
-
-
-def describe(question: Question, value: Any) -> str:
-    """An answer as a person reads it: labels, not stored values."""
-    if value is None or value == "":
-        return "(skipped)"
-    if isinstance(question, ChoiceQuestion):
-        return next((c.label for c in question.choices if c.value == value), str(value))
-    if isinstance(question, MultiQuestion):
-        return ", ".join(c.label for c in question.choices if c.value in value) or "(none)"
-    if isinstance(question, ConfirmQuestion):
-        return "yes" if value else "no"
-    if isinstance(question, ScaleQuestion):
-        return (
-            f"{value} (from {question.min} {question.min_label} "
-            f"to {question.max} {question.max_label})"
-        )
-    return str(value)
 
 
 # --- answers from a file --------------------------------------------------------------

@@ -1,0 +1,390 @@
+"""Exports: the versioned JSON dump, the Markdown report, and writing either safely.
+
+The dump holds every record exactly (`exback restore` reads it back). The report
+is for a person: answers with their questions, the no-contact history and its
+calendar, the journal, the check-ins. Everything here is pure but `write_new`
+and `read`: the clock and the program are passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from exback import program as logic
+from exback.errors import StorageError, UsageError
+from exback.models import (
+    SCHEMA_VERSION,
+    JournalEntry,
+    MultilineQuestion,
+    NoContactRecord,
+    Program,
+    Progress,
+    Question,
+    TextQuestion,
+)
+from exback.storage import FILE_MODE, Store, _fsync_dir
+from exback.ui import inert, local_time
+
+FORMAT_VERSION = 1
+"""The version of the export file's own layout (the `exback_export` key)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything in a data dir: progress (None before the first answer) and the journal."""
+
+    progress: Progress | None
+    journal: list[JournalEntry]
+
+
+def read(store: Store) -> tuple[Snapshot, bool]:
+    """The data dir's records, and whether the journal had a torn last line (skipped)."""
+    progress = store.load_progress()
+    journal = store.read_journal()
+    return Snapshot(progress, journal.entries), journal.torn_tail
+
+
+# --- the JSON dump -------------------------------------------------------------------
+
+
+class ExportFile(BaseModel):
+    """A json export, as `exback restore` validates it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    exback_export: int
+    exported_at: dt.datetime
+    exback_version: str
+    schema_version: int
+    progress: Progress | None
+    journal: list[JournalEntry]
+
+
+# Characters a terminal may act on that json.dumps leaves alone (it escapes C0
+# itself): DEL, C1 and bidi controls become \uXXXX, which is still the same JSON.
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def to_json(snapshot: Snapshot, now: dt.datetime, version: str) -> str:
+    """The complete, versioned dump, safe to print to a terminal."""
+    data = {
+        "exback_export": FORMAT_VERSION,
+        "exported_at": now.isoformat(),
+        "exback_version": version,
+        "schema_version": SCHEMA_VERSION,
+        "progress": None
+        if snapshot.progress is None
+        else snapshot.progress.model_dump(mode="json"),
+        "journal": [e.model_dump(mode="json") for e in snapshot.journal],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# --- writing a file ------------------------------------------------------------------
+
+
+def write_output(store: Store, path: Path, text: str, overwrite: bool) -> None:
+    """`--output FILE`: anywhere but inside the data dir, where it could replace exback's files."""
+    if path.resolve().parent == store.root.resolve():
+        raise UsageError(f"--output {path} is inside the data dir; choose a place outside it")
+    write_new(path, text, overwrite)
+
+
+def write_new(path: Path, text: str, overwrite: bool = False) -> None:
+    """Write a private (0600) file atomically; an existing file is exit 2 unless `overwrite`."""
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder; name a file")
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} already exists; choose another name, or pass --force")
+    tmp: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp = Path(tmp_name)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        raise StorageError(
+            f"cannot write {path}: {exc.strerror or exc}; nothing was written"
+        ) from None
+    _fsync_dir(path.parent)
+
+
+# --- the Markdown report -------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
+KEPT, URGE, LOGISTICS, SLIP, OUTSIDE = "✓", "U", "L", "✗", "·"
+
+
+def to_markdown(program: Program, snapshot: Snapshot, now: dt.datetime, version: str) -> str:
+    """The readable report; `now` is the export's moment (its local date is 'today')."""
+    progress, journal = snapshot.progress, snapshot.journal
+    today = now.astimezone().date()
+    out = [
+        "# exback: my notes and progress",
+        "",
+        f"Exported {local_time(now)} by exback {version}, from the program "
+        f"“{md(program.title)}” (version {program.version}).",
+        "",
+        "What I wrote is shown exactly as written, inside code blocks, so that nothing in",
+        "it can become a link or formatting; characters a terminal would act on (such as",
+        "escape codes) appear as `\\xNN`. This report is private: keep it somewhere safe.",
+        "",
+    ]
+    if progress is None and not journal:
+        out += ["Nothing is saved yet.", ""]
+    if progress is not None:
+        out += _answers(program, progress)
+        out += _routes(program, progress)
+        out += _no_contact(progress.no_contact, today)
+        out += _checkins(progress)
+        out += _pressure_checks(program, progress)
+    out += _journal(journal)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def md(text: str) -> str:
+    """Program text (titles, prompts, labels) as inline Markdown: specials escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(inert(text).split()))
+
+
+def fenced(text: str) -> list[str]:
+    """User text as a fenced code block: kept exactly, never a link or HTML.
+
+    The fence is longer than any backtick run in the text, so no line can close
+    it; control characters (CR included, which Markdown reads as a line end) are
+    made visible as in the terminal.
+    """
+    shown = inert(text)
+    longest = max((len(run) for run in re.findall(r"`+", shown)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence + "text", *shown.split("\n"), fence]
+
+
+def code_span(text: str) -> str:
+    """Short user text (a tag) as an inline code span: literal in every renderer."""
+    shown = inert(text)
+    longest = max((len(run) for run in re.findall(r"`+", shown)), default=0)
+    ticks = "`" * (longest + 1)
+    # A renderer drops one space from each end when both ends are spaces: pad to keep them.
+    ends = (shown[:1], shown[-1:])
+    spaced = ends == (" ", " ") and shown.strip(" ") != ""
+    pad = " " if "`" in ends or spaced else ""
+    return f"{ticks}{pad}{shown}{pad}{ticks}"
+
+
+def _answer_lines(question: Question | None, value: Any) -> list[str]:
+    """An answer as a paragraph (labels) or, for typed text, a code block."""
+    if question is None:
+        return fenced(json.dumps(value, ensure_ascii=False))
+    if isinstance(question, TextQuestion | MultilineQuestion) and isinstance(value, str) and value:
+        return fenced(value)
+    return [md(logic.describe(question, value))]
+
+
+def _answers(program: Program, progress: Progress) -> list[str]:
+    out = ["## My answers", ""]
+    not_started = [s for s in program.steps if s.id not in progress.steps]
+    for number, step in enumerate(program.steps, 1):
+        saved = progress.steps.get(step.id)
+        if saved is None:
+            continue
+        out += [f"### {number}. {md(step.title)}", ""]
+        finished = saved.completed_at
+        state = f"finished {local_time(finished)}" if finished else "in progress"
+        out += [f"Started {local_time(saved.started_at)}, {state}.", ""]
+        for question in step.questions:
+            answer = saved.answers.get(question.id)
+            out += [f"**{md(question.prompt)}**", ""]
+            if answer is None:
+                out += ["(not answered)", ""]
+                continue
+            out += [*_answer_lines(question, answer.value), ""]
+            for earlier in answer.earlier:
+                out += [f"Earlier answer, {local_time(earlier.answered_at)}:", ""]
+                out += [*_answer_lines(question, earlier.value), ""]
+        known = {q.id for q in step.questions}
+        out += _unknown_answers({k: v for k, v in saved.answers.items() if k not in known})
+        if step.actions:
+            done = [a.text for a in step.actions if a.id in saved.actions_done]
+            if done:
+                out += ["Done:", "", *(f"- {md(t)}" for t in done), ""]
+    steps = {s.id for s in program.steps}
+    for step_id, saved in progress.steps.items():
+        if step_id not in steps:
+            out += [f"### {md(step_id)} (no longer in the program)", ""]
+            out += _unknown_answers(saved.answers)
+    if not_started:
+        out += ["Not started yet: " + ", ".join(md(s.title) for s in not_started) + ".", ""]
+    return out
+
+
+def _unknown_answers(answers: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for question_id, answer in answers.items():
+        out += [f"**{md(question_id)}** (a question no longer in the program)", ""]
+        out += [*_answer_lines(None, answer.value), ""]
+    return out
+
+
+def _routes(program: Program, progress: Progress) -> list[str]:
+    if not progress.route_log:
+        return []
+    out = ["## Track changes", ""]
+    for change in progress.route_log:
+        route = program.routes.get(change.route)
+        title = md(route.title if route else change.route)
+        verb = "on" if change.active else "off"
+        out.append(f"- {local_time(change.at)}: {title}: {verb}")
+    return [*out, ""]
+
+
+def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
+    out = ["## No contact", ""]
+    if record is None:
+        return [*out, "Not started yet.", ""]
+    out += [
+        "| Run | Started | Days | Ended | How it ended |",
+        "| ---: | --- | ---: | --- | --- |",
+    ]
+    for number, run in enumerate(record.runs, 1):
+        ended: str
+        how: str
+        if run.ended_on is not None:
+            ended, how = run.ended_on.isoformat(), run.end_reason or "ended"
+        else:
+            cd = logic.countdown(NoContactRecord(runs=[run]), today)
+            assert cd is not None
+            ended = cd.ends_on.isoformat() if cd.complete else "—"
+            how = "complete" if cd.complete else f"running: day {cd.day} of {cd.days}"
+        out.append(f"| {number} | {run.started_on.isoformat()} | {run.days} | {ended} | {how} |")
+    out.append("")
+    if record.events:
+        names = {"urge": "urge resisted", "exception": "logistics contact", "slip": "slip"}
+        out += ["### What happened", ""]
+        for event in record.events:
+            if event.note:
+                out += [f"- {event.on.isoformat()}: {names[event.kind]}, noting:", ""]
+                out += [*fenced(event.note), ""]
+            else:
+                out.append(f"- {event.on.isoformat()}: {names[event.kind]}")
+        if out[-1]:
+            out.append("")
+    out += ["### Calendar", ""]
+    out += calendar(record, today)
+    out += [
+        "",
+        f"{KEPT} kept, {URGE} urge resisted, {LOGISTICS} logistics contact, "
+        f"{SLIP} slip, {OUTSIDE} outside a no-contact period.",
+        "",
+    ]
+    return out
+
+
+def day_mark(record: NoContactRecord, day: dt.date) -> str:
+    """One calendar day: the worst event of the day, else kept or outside a period."""
+    kinds = {e.kind for e in record.events if e.on == day}
+    for kind, mark in (("slip", SLIP), ("exception", LOGISTICS), ("urge", URGE)):
+        if kind in kinds:
+            return mark
+    for run in record.runs:
+        end = run.started_on + dt.timedelta(days=run.days)
+        if run.ended_on is not None:
+            end = min(end, run.ended_on + dt.timedelta(days=1))
+        if run.started_on <= day < end:
+            return KEPT
+    return OUTSIDE
+
+
+def calendar(record: NoContactRecord, today: dt.date) -> list[str]:
+    """A Markdown table, one row per week (Monday first), from the first run to today."""
+    first = min(r.started_on for r in record.runs)
+    last_planned = max(r.started_on + dt.timedelta(days=r.days - 1) for r in record.runs)
+    last_event = max((e.on for e in record.events), default=first)
+    last = max(first, min(today, max(last_planned, last_event)))
+    monday = first - dt.timedelta(days=first.weekday())
+    rows = [
+        "| Week of | Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
+        "| --- | :-: | :-: | :-: | :-: | :-: | :-: | :-: |",
+    ]
+    while monday <= last:
+        days = [monday + dt.timedelta(days=i) for i in range(7)]
+        cells = [day_mark(record, d) if first <= d <= last else " " for d in days]
+        rows.append(f"| {monday.isoformat()} | " + " | ".join(cells) + " |")
+        monday += dt.timedelta(days=7)
+    return rows
+
+
+def _checkins(progress: Progress) -> list[str]:
+    if not progress.checkins:
+        return []
+    out = [
+        "## Check-ins",
+        "",
+        "| Date | Mood (1–10) | Urge to make contact (0–10) |",
+        "| --- | --- | --- |",
+    ]
+    for c in sorted(progress.checkins, key=lambda c: c.at):
+        out.append(f"| {c.on.isoformat()} | {c.mood} {'█' * c.mood} | {c.urge} {'█' * c.urge} |")
+    out.append("")
+    noted = [c for c in progress.checkins if c.note]
+    if noted:
+        out += ["### Check-in notes", ""]
+        for c in sorted(noted, key=lambda c: c.at):
+            assert c.note is not None
+            out += [f"{c.on.isoformat()}:", "", *fenced(c.note), ""]
+    return out
+
+
+def _pressure_checks(program: Program, progress: Progress) -> list[str]:
+    if not progress.pressure_checks:
+        return []
+    questions = program.pressure_check.questions if program.pressure_check else []
+    out = ["## Pressure checks", ""]
+    for record in progress.pressure_checks:
+        result = "contact steps paused for the day" if record.paused else "clear"
+        out.append(f"- {local_time(record.at)}: {result}")
+        for question in questions:
+            if question.id in record.answers:
+                value = logic.describe(question, record.answers[question.id])
+                out.append(f"  - {md(question.prompt)} {md(value)}")
+    return [*out, ""]
+
+
+def _journal(entries: list[JournalEntry]) -> list[str]:
+    if not entries:
+        return []
+    out = ["## Journal", ""]
+    day = None
+    order = sorted(enumerate(entries), key=lambda pair: (pair[1].created_at, pair[0]))
+    for _, entry in order:
+        when = local_time(entry.created_at)
+        if when[:10] != day:
+            day = when[:10]
+            out += [f"### {day}", ""]
+        head = [when[11:]]
+        if entry.mood is not None:
+            head.append(f"mood {entry.mood}/10")
+        if entry.tags:
+            head.append("tags " + " ".join(code_span(t) for t in entry.tags))
+        out += [f"#### {' · '.join(head)}", "", *fenced(entry.text), ""]
+    return out

@@ -1,0 +1,225 @@
+"""`exback restore`: read a json export back, into an empty data dir or merged.
+
+The whole file is checked before anything is written; then, under the lock,
+progress.json and journal.jsonl are each replaced atomically (with `.bak`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from exback.errors import DataCorruptError, UsageError
+from exback.export import FORMAT_VERSION, ExportFile, Snapshot
+from exback.models import SCHEMA_VERSION, JournalEntry, Progress
+
+if TYPE_CHECKING:
+    from exback.storage import Store
+
+Record = TypeVar("Record", bound=BaseModel)
+
+
+def load_export(path: Path) -> Snapshot:
+    """A json export, fully checked: exit 2 for a bad file, 3 for one from a newer exback."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
+            "restore reads a file made by 'exback export --format json'"
+        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text; restore reads a json export") from None
+    if not isinstance(data, dict) or "exback_export" not in data:
+        raise UsageError(
+            f"{path}: not an exback export (no 'exback_export' key); "
+            "restore reads a file made by 'exback export --format json'"
+        )
+    _check_version(path, data, "exback_export", FORMAT_VERSION, "export format")
+    _check_version(path, data, "schema_version", SCHEMA_VERSION, "schema")
+    progress = data.get("progress")
+    if isinstance(progress, dict):
+        _check_version(path, progress, "schema_version", SCHEMA_VERSION, "schema")
+    try:
+        parsed = ExportFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top)"
+        raise UsageError(f"{path}: {where}: {err['msg']}; nothing was restored") from None
+    return Snapshot(parsed.progress, parsed.journal)
+
+
+def _check_version(path: Path, data: dict[str, Any], key: str, newest: int, what: str) -> None:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{path}: {key} must be a positive whole number; is this an export?")
+    if value > newest:
+        raise DataCorruptError(
+            f"{path} was written by a newer exback ({what} {value}; this one reads up to "
+            f"{newest}); upgrade exback to restore it, nothing was changed"
+        )
+
+
+@dataclass
+class Added:
+    """What a restore or merge added, for the message that says so."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, what: str, n: int) -> None:
+        if n:
+            self.counts[what] = self.counts.get(what, 0) + n
+
+    def __str__(self) -> str:
+        return (
+            ", ".join(f"{n} {_plural(what, n)}" for what, n in self.counts.items()) or "no records"
+        )
+
+
+def _plural(what: str, n: int) -> str:
+    return what if n == 1 else (what[:-1] + "ies" if what.endswith("y") else what + "s")
+
+
+def count(snapshot: Snapshot) -> Added:
+    """The records in a snapshot, counted by kind."""
+    added = Added()
+    progress = snapshot.progress
+    if progress is not None:
+        added.add("answer", sum(len(s.answers) for s in progress.steps.values()))
+        added.add("track change", len(progress.route_log))
+        if progress.no_contact is not None:
+            added.add("no-contact run", len(progress.no_contact.runs))
+            added.add("no-contact event", len(progress.no_contact.events))
+        added.add("check-in", len(progress.checkins))
+        added.add("pressure check", len(progress.pressure_checks))
+    added.add("journal entry", len(snapshot.journal))
+    return added
+
+
+def restore(store: Store, path: Path, merge: bool, now: dt.datetime) -> Added:
+    """Restore `path` into the store: all of it when empty, what is missing with `merge`."""
+    incoming = load_export(path)
+    with store.lock():
+        current = store.load_progress()
+        journal = store.read_journal()
+        empty = current is None and not journal.entries and not journal.torn_tail
+        if not empty and not merge:
+            raise UsageError(
+                f"{store.root} already holds your data; restore only fills an empty data "
+                "dir. Pass --merge to add what is missing from the file, or "
+                "'exback reset' first (it keeps a backup)"
+            )
+        if empty:
+            if incoming.progress is not None:
+                store.save_progress(incoming.progress)
+            if incoming.journal:
+                store.write_atomic(store.journal_path, _journal_bytes(incoming.journal))
+            return count(incoming)
+        if journal.torn_tail:
+            raise DataCorruptError(
+                f"the last line of {store.journal_path} is incomplete (an interrupted "
+                "write); merging would rewrite the file without it. Keep a copy of the "
+                "file and remove that line by hand; nothing was changed"
+            )
+        added = Added()
+        if incoming.progress is not None:
+            if current is None:
+                current, added = incoming.progress, count(Snapshot(incoming.progress, []))
+            else:
+                added = merge_progress(current, incoming.progress, now)
+            if added.counts:
+                store.save_progress(current)
+        entries = merge_journal(journal.entries, incoming.journal)
+        if len(entries) > len(journal.entries):
+            store.write_atomic(store.journal_path, _journal_bytes(entries))
+            added.add("journal entry", len(entries) - len(journal.entries))
+        return added
+
+
+def _journal_bytes(entries: list[JournalEntry]) -> bytes:
+    return "".join(e.model_dump_json() + "\n" for e in entries).encode("utf-8")
+
+
+# --- merging (pure) ------------------------------------------------------------------
+
+
+def merge_journal(current: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
+    """Current entries plus incoming ones whose id is new, ordered by time (stable)."""
+    seen = {e.id for e in current}
+    extra = []
+    for entry in incoming:
+        if entry.id not in seen:
+            seen.add(entry.id)
+            extra.append(entry)
+    if not extra:
+        return current
+    return sorted([*current, *extra], key=lambda e: e.created_at)
+
+
+def merge_progress(current: Progress, incoming: Progress, now: dt.datetime) -> Added:
+    """Add to `current` what only `incoming` has; existing records always win."""
+    added = Added()
+    for step_id, step in incoming.steps.items():
+        mine = current.steps.get(step_id)
+        if mine is None:
+            current.steps[step_id] = step
+            added.add("answer", len(step.answers))
+            continue
+        for question_id, answer in step.answers.items():
+            if question_id not in mine.answers:
+                mine.answers[question_id] = answer
+                added.add("answer", 1)
+        actions = [a for a in step.actions_done if a not in mine.actions_done]
+        mine.actions_done += actions
+        added.add("done action", len(actions))
+        if mine.completed_at is None and step.completed_at is not None:
+            mine.completed_at = step.completed_at
+            added.add("finished step", 1)
+    current.route_log, n = _union(current.route_log, incoming.route_log, lambda r: r.at)
+    added.add("track change", n)
+    if incoming.no_contact is not None:
+        if current.no_contact is None:
+            current.no_contact = incoming.no_contact
+            added.add("no-contact run", len(incoming.no_contact.runs))
+            added.add("no-contact event", len(incoming.no_contact.events))
+        else:
+            mine_nc, theirs = current.no_contact, incoming.no_contact
+            mine_nc.runs, n = _union(mine_nc.runs, theirs.runs, lambda r: r.started_at)
+            added.add("no-contact run", n)
+            mine_nc.events, n = _union(mine_nc.events, theirs.events, lambda e: e.at)
+            added.add("no-contact event", n)
+    days = {c.on for c in current.checkins}  # at most one check-in a day: ours wins
+    new_days = [c for c in incoming.checkins if c.on not in days]
+    current.checkins, n = _union(current.checkins, new_days, lambda c: c.at)
+    added.add("check-in", n)
+    current.pressure_checks, n = _union(
+        current.pressure_checks, incoming.pressure_checks, lambda p: p.at
+    )
+    added.add("pressure check", n)
+    if added.counts:
+        current.created_at = min(current.created_at, incoming.created_at)
+        current.updated_at = now
+    return added
+
+
+def _union(
+    mine: list[Record], theirs: Iterable[Record], when: Callable[[Record], dt.datetime]
+) -> tuple[list[Record], int]:
+    """`mine` plus the records of `theirs` it lacks, ordered by time (stable); and how many."""
+    extra: list[Record] = []
+    for record in theirs:
+        if record not in mine and record not in extra:
+            extra.append(record)
+    if not extra:
+        return mine, 0
+    return sorted([*mine, *extra], key=when), len(extra)
