@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from exback import program as logic
-from exback.errors import StorageError, UsageError
+from exback.errors import UsageError
 from exback.models import (
     SCHEMA_VERSION,
     JournalEntry,
@@ -31,7 +29,7 @@ from exback.models import (
     Question,
     TextQuestion,
 )
-from exback.storage import FILE_MODE, Store, _fsync_dir
+from exback.storage import Store, write_file_atomic
 from exback.ui import inert, local_time
 
 FORMAT_VERSION = 1
@@ -108,23 +106,7 @@ def write_new(path: Path, text: str, overwrite: bool = False) -> None:
         raise UsageError(f"cannot write {path}: it is a folder; name a file")
     if path.exists() and not overwrite:
         raise UsageError(f"{path} already exists; choose another name, or pass --force")
-    tmp: Path | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        tmp = Path(tmp_name)
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), FILE_MODE)
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise StorageError(
-            f"cannot write {path}: {exc.strerror or exc}; nothing was written"
-        ) from None
-    _fsync_dir(path.parent)
+    write_file_atomic(path, text.encode("utf-8"))
 
 
 # --- the Markdown report -------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from exback import export
 from exback.errors import DataCorruptError, StorageError
 from exback.restore import count
-from exback.storage import JOURNAL, PROGRESS, _fsync_dir
+from exback.storage import JOURNAL, PROGRESS, fsync_dir
 
 if TYPE_CHECKING:
     from exback.models import JournalEntry, Progress
@@ -93,7 +93,7 @@ def reset(
                     f"cannot delete {doomed.path}: {exc.strerror or exc}; removed so far: {so_far}"
                 ) from None
             removed.append(doomed.path.name)
-        _fsync_dir(root)
+        fsync_dir(root)
     return plan
 
 

@@ -144,25 +144,9 @@ class Store:
         self.write_atomic(self.progress_path, text.encode("utf-8"))
 
     def write_atomic(self, path: Path, data: bytes) -> None:
-        """Temp file, fsync, keep `.bak`, os.replace, fsync the folder."""
+        """Write a file in the data dir atomically, keeping the old one as `.bak`."""
         self.ensure_dir()
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), FILE_MODE)
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if path.exists():
-                _keep_backup(path)
-            os.replace(tmp, path)
-        except BaseException as exc:
-            tmp.unlink(missing_ok=True)
-            if isinstance(exc, OSError):
-                raise _storage_error(exc, path) from exc
-            raise
-        _fsync_dir(path.parent)
+        write_file_atomic(path, data, keep_backup=True)
 
     # --- journal -----------------------------------------------------------------
 
@@ -249,6 +233,30 @@ class Store:
         return JournalSummary(count, _parse_entry(path, count, last))
 
 
+def write_file_atomic(path: Path, data: bytes, keep_backup: bool = False) -> None:
+    """Temp file (0600), fsync, optionally keep `.bak`, os.replace, fsync the folder."""
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _storage_error(exc, path) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if keep_backup and path.exists():
+            _keep_backup(path)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _storage_error(exc, path) from exc
+        raise
+    fsync_dir(path.parent)
+
+
 def _last_line_start(handle: Any, end: int) -> int:
     """Offset just after the last newline before `end` (0 if none)."""
     pos = end
@@ -291,7 +299,8 @@ def _keep_backup(path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or delete in `folder` durable (best effort)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
