@@ -36,10 +36,26 @@ finally:
         ["export", "--output", "{tmp}/export.json"],
         ["restore", "{tmp}/export.json", "--merge"],
         ["reset", "--confirm", "delete"],
+        ["nocontact", "start", "--days", "30"],
+        ["nocontact"],
+        ["nocontact", "--json"],
+        ["nocontact", "urge", "--note", "x"],
+        ["nocontact", "exception", "--reason", "keys"],
+        ["nocontact", "slip"],
+        ["checkin", "--mood", "5", "--urge", "2", "--note", "ok"],
+        ["help-now"],
     ],
 )
 def test_no_prompt_libraries_loaded(args: list[str], data_dir: Path) -> None:
     env = {**os.environ, "EXBACK_DATA_DIR": str(data_dir)}
+    if args[0] == "nocontact" and args[1:2] != ["start"]:  # a countdown to look at
+        subprocess.run(
+            [sys.executable, "-c", PROBE, "nocontact", "start"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=True,
+        )
     if args[0] in ("restore", "reset"):  # something to restore or delete
         for step in (["journal", "add", "a note"], ["export", "--output", "{tmp}/export.json"]):
             _probe(step, data_dir, env)

@@ -158,8 +158,14 @@ content_app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
 )
+nocontact_app = typer.Typer(
+    help="The no-contact countdown: the view, and logging urges, exceptions and slips.",
+    rich_markup_mode=None,
+    invoke_without_command=True,
+)
 app.add_typer(journal_app, name="journal")
 app.add_typer(content_app, name="content")
+app.add_typer(nocontact_app, name="nocontact")
 
 
 def _version(value: bool) -> None:
@@ -384,6 +390,224 @@ def content_validate(
         f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} steps, "
         f"{questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"
     )
+
+
+# --- no contact and check-ins ------------------------------------------------------------
+
+NoteOption = Annotated[str | None, typer.Option("--note", help="A few words about it (optional).")]
+
+
+@nocontact_app.callback()
+def nocontact_view(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the countdown: day N of M, streaks, urges, slips and a calendar.
+
+    Slipping never erases anything: earlier runs, days kept and your best
+    streak stay in the record.
+
+    \b
+    Examples:
+      exback nocontact
+      exback nocontact start --days 30
+      exback nocontact urge --note "wanted to text at midnight"
+      exback nocontact exception --reason "school pick-up times"
+      exback nocontact slip --note "I called them"
+      exback nocontact --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from exback import daily
+
+    session = _session(ctx)
+    progress = session.store.load_progress()
+    if as_json:
+        _print_json(daily.view(session.program(), progress, today()))
+    else:
+        daily.render(session.ui, session.program(), progress, today())
+
+
+@nocontact_app.command("start")
+def nocontact_start(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days", min=1, max=365, help="Length in days, 1 to 365 [default: from the program]."
+        ),
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Start again even though a countdown is running.")
+    ] = False,
+) -> None:
+    """Start the no-contact countdown; today is day 1.
+
+    \b
+    Examples:
+      exback nocontact start
+      exback nocontact start --days 45
+      exback nocontact start --days 30 --restart
+    """
+    from exback import daily
+
+    session = _session(ctx)
+    program = session.program()
+    settings = program.no_contact
+    interactive = stdin_is_terminal()
+    if days is None and interactive:
+        from exback import wizard
+
+        days = wizard.ask_days(settings.choices, settings.default_days)
+    days = days or settings.default_days
+    if daily.running(session.store.load_progress(), today()) and not restart:
+        if not interactive:
+            raise errors.UsageError(
+                "a no-contact countdown is already running; pass --restart to start again "
+                "(the current run stays in your history)"
+            )
+        from exback import wizard
+
+        if not wizard.ask_confirm("A countdown is running. Start again from today?", False):
+            session.ui.say("Nothing changed; your countdown goes on.")
+            return
+    daily.start(session.store, days, today(), now())
+    exceptions = "; ".join(settings.exceptions) or "none named"
+    session.ui.say(
+        f"No contact started: {days} days from today ({today().isoformat()}), "
+        f"complete on {(today() + dt.timedelta(days=days)).isoformat()}. "
+        f"Contact about practical matters does not break it: {exceptions}."
+    )
+
+
+@nocontact_app.command("urge")
+def nocontact_urge(ctx: typer.Context, note: NoteOption = None) -> None:
+    """Log an urge you resisted, and get a practical tip.
+
+    \b
+    Example:
+      exback nocontact urge --note "saw their photo"
+    """
+    from exback import daily
+
+    session = _session(ctx)
+    record = daily.log(session.store, "urge", daily.check_note(note, "--note"), today(), now())
+    urges = sum(1 for e in record.events if e.kind == "urge")
+    session.ui.say(
+        f"Urge resisted: that is {urges} so far, and each one gets easier. "
+        f"Try this: {daily.urge_tip(session.program(), record)}"
+    )
+
+
+@nocontact_app.command("exception")
+def nocontact_exception(
+    ctx: typer.Context,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            help="What it was about: children, housing, bills, work...",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Log practical contact (children, housing, bills, work); the count goes on.
+
+    \b
+    Example:
+      exback nocontact exception --reason "agreed the moving date"
+    """
+    from exback import daily
+
+    session = _session(ctx)
+    daily.log(session.store, "exception", daily.check_note(reason, "--reason"), today(), now())
+    session.ui.say(
+        "Logged as logistics contact; your count goes on. Keeping it short and practical "
+        "was the right call."
+    )
+
+
+@nocontact_app.command("slip")
+def nocontact_slip(ctx: typer.Context, note: NoteOption = None) -> None:
+    """Log contact that broke no contact; the count restarts from today, nothing is erased.
+
+    \b
+    Example:
+      exback nocontact slip --note "I replied to their message"
+    """
+    from exback import daily
+
+    session = _session(ctx)
+    record = daily.log(session.store, "slip", daily.check_note(note, "--note"), today(), now())
+    from exback.nocontact import summarise
+
+    best = summarise(record, today()).best_streak
+    session.ui.say(
+        "Logged. Slips happen to almost everyone; it does not undo the days you kept "
+        f"(your best run is {best} day{'s' if best != 1 else ''}, and it stays in your record). "
+        f"Your count starts again today: day 1 of {record.current.days}."
+    )
+
+
+@app.command()
+def checkin(
+    ctx: typer.Context,
+    mood: Annotated[
+        int | None, typer.Option("--mood", min=1, max=10, help="How you feel, 1 (low) to 10.")
+    ] = None,
+    urge: Annotated[
+        int | None,
+        typer.Option("--urge", min=0, max=10, help="Urge to make contact, 0 (none) to 10."),
+    ] = None,
+    note: NoteOption = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace today's check-in if there is one.")
+    ] = False,
+) -> None:
+    """Check in once a day: mood and urge to make contact. Asks for what is missing.
+
+    \b
+    Examples:
+      exback checkin --mood 6 --urge 3
+      exback checkin --mood 4 --urge 8 --note "anniversary today" --replace
+      exback checkin            (asks)
+    """
+    from exback import daily
+
+    session = _session(ctx)
+    note = daily.check_note(note, "--note")
+    interactive = stdin_is_terminal()
+    if (mood is None or urge is None) and not interactive:
+        missing = "--mood (1-10)" if mood is None else "--urge (0-10)"
+        raise errors.NotInteractiveError(f"{missing} is needed when exback cannot ask")
+    existing = daily.todays_checkin(session.store.load_progress(), today())
+    if existing is not None and not replace:
+        if not interactive:
+            raise errors.UsageError(
+                "you have checked in today already; pass --replace to replace it"
+            )
+        from exback import wizard
+
+        question = f"You checked in today (mood {existing.mood}, urge {existing.urge}). Replace it?"
+        if not wizard.ask_confirm(question, False):
+            session.ui.say("Nothing changed; today's check-in stays as it was.")
+            return
+        replace = True
+    if mood is None or urge is None:
+        from exback import wizard
+
+        ask_note = mood is None and urge is None and note is None
+        if mood is None:
+            mood = wizard.ask_number("How is your mood?", 1, 10, "low", "good")
+        if urge is None:
+            urge = wizard.ask_number(
+                "How strong is the urge to contact them?", 0, 10, "none", "overwhelming"
+            )
+        if ask_note:
+            note = wizard.ask_optional_text("Anything to note? (Enter to skip)")
+    replaced = daily.checkin(session.store, mood, urge, note, replace, today(), now())
+    verb = "replaced" if replaced else "saved"
+    session.ui.say(f"Check-in {verb} for {today().isoformat()}: mood {mood}/10, urge {urge}/10.")
 
 
 # --- export, restore, reset --------------------------------------------------------

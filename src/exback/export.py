@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from exback import nocontact
 from exback import program as logic
 from exback.errors import UsageError
 from exback.models import (
@@ -113,6 +114,7 @@ def write_new(path: Path, text: str, overwrite: bool = False) -> None:
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
 KEPT, URGE, LOGISTICS, SLIP, OUTSIDE = "✓", "U", "L", "✗", "·"
+_MARKS = {"kept": KEPT, "urge": URGE, "exception": LOGISTICS, "slip": SLIP, "outside": OUTSIDE}
 
 
 def to_markdown(program: Program, snapshot: Snapshot, now: dt.datetime, version: str) -> str:
@@ -283,18 +285,8 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
 
 
 def day_mark(record: NoContactRecord, day: dt.date) -> str:
-    """One calendar day: the worst event of the day, else kept or outside a period."""
-    kinds = {e.kind for e in record.events if e.on == day}
-    for kind, mark in (("slip", SLIP), ("exception", LOGISTICS), ("urge", URGE)):
-        if kind in kinds:
-            return mark
-    for run in record.runs:
-        end = run.started_on + dt.timedelta(days=run.days)
-        if run.ended_on is not None:
-            end = min(end, run.ended_on + dt.timedelta(days=1))
-        if run.started_on <= day < end:
-            return KEPT
-    return OUTSIDE
+    """One calendar day's mark: its most serious event, else kept or outside a period."""
+    return _MARKS[nocontact.day_kind(record, day)]
 
 
 def calendar(record: NoContactRecord, today: dt.date) -> list[str]:

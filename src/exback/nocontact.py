@@ -1,9 +1,20 @@
-"""Pure no-contact countdown arithmetic: dates in, numbers out; never reads the clock."""
+"""Pure no-contact arithmetic and history: dates in, numbers out; never reads the clock.
+
+Days are local calendar days. Day 1 is the start date; a run of `days` days is
+complete when today >= started_on + days. A slip ends the current run on that
+day and starts a new one from it; nothing is ever erased.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
+
+from exback.models import NoContactEvent, NoContactRecord, NoContactRun
+
+DayKind = Literal["slip", "exception", "urge", "kept", "outside"]
+EventKind = Literal["urge", "exception", "slip"]
 
 
 @dataclass(frozen=True)
@@ -31,3 +42,100 @@ class Countdown:
     @property
     def complete(self) -> bool:
         return self.today >= self.ends_on
+
+
+def start_run(
+    record: NoContactRecord | None, days: int, today: dt.date, now: dt.datetime
+) -> NoContactRecord:
+    """A record with a new run from today; a running one ends as a restart, kept in history."""
+    run = NoContactRun(started_on=today, days=days, started_at=now)
+    if record is None:
+        return NoContactRecord(runs=[run])
+    runs = list(record.runs)
+    current = runs[-1]
+    if current.ended_on is None:
+        runs[-1] = current.model_copy(update={"ended_on": today, "end_reason": "restart"})
+    return NoContactRecord(runs=[*runs, run], events=list(record.events))
+
+
+def log_event(
+    record: NoContactRecord,
+    kind: EventKind,
+    today: dt.date,
+    now: dt.datetime,
+    note: str | None = None,
+) -> NoContactRecord:
+    """Add an urge, exception or slip; a slip also restarts the count from today."""
+    event = NoContactEvent(kind=kind, on=today, at=now, note=note)
+    updated = NoContactRecord(runs=list(record.runs), events=[*record.events, event])
+    if kind != "slip":
+        return updated
+    current = updated.runs[-1]
+    updated.runs[-1] = current.model_copy(update={"ended_on": today, "end_reason": "slip"})
+    updated.runs.append(NoContactRun(started_on=today, days=current.days, started_at=now))
+    return updated
+
+
+def kept_days(run: NoContactRun, today: dt.date) -> int:
+    """Whole days kept in a run: up to the day it ended, or up to today."""
+    end = run.ended_on if run.ended_on is not None else today
+    return max(0, (end - run.started_on).days)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the views show about the countdown on `today`."""
+
+    countdown: Countdown
+    current_streak: int
+    best_streak: int
+    total_kept: int
+    urges: int
+    exceptions: int
+    slips: int
+    runs: int
+
+
+def summarise(record: NoContactRecord, today: dt.date) -> Summary:
+    """The countdown of the current run plus the whole history's numbers."""
+    current = record.runs[-1]
+    streaks = [kept_days(run, today) for run in record.runs]
+    kinds = [e.kind for e in record.events]
+    return Summary(
+        countdown=Countdown(current.started_on, current.days, today),
+        current_streak=streaks[-1],
+        best_streak=max(streaks),
+        total_kept=sum(streaks),
+        urges=kinds.count("urge"),
+        exceptions=kinds.count("exception"),
+        slips=kinds.count("slip"),
+        runs=len(record.runs),
+    )
+
+
+def day_kind(record: NoContactRecord, day: dt.date) -> DayKind:
+    """One calendar day: its most serious event, else kept or outside a period."""
+    kinds = {e.kind for e in record.events if e.on == day}
+    for kind in ("slip", "exception", "urge"):
+        if kind in kinds:
+            return kind
+    for run in record.runs:
+        end = run.started_on + dt.timedelta(days=run.days)
+        if run.ended_on is not None:
+            end = min(end, run.ended_on)
+        if run.started_on <= day < end:
+            return "kept"
+    return "outside"
+
+
+def calendar_weeks(record: NoContactRecord, today: dt.date) -> list[list[dt.date | None]]:
+    """Weeks (Monday first) from the first run's start to today; None pads outside days."""
+    first = record.runs[0].started_on
+    last = max(first, today)
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks: list[list[dt.date | None]] = []
+    while monday <= last:
+        days = [monday + dt.timedelta(days=i) for i in range(7)]
+        weeks.append([d if first <= d <= last else None for d in days])
+        monday += dt.timedelta(days=7)
+    return weeks

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from exback import daily
 from exback import program as logic
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
     )
     states = logic.step_states(program, progress, today)
     summary = store.journal_summary()
-    cd = logic.countdown(progress.no_contact, today)
     nxt = next((s.step.id for s in states if s.status in ("in_progress", "available")), None)
     routes = []
     for route_id in sorted(progress.active_routes()):
@@ -45,17 +45,8 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
         ],
         "next_step": nxt,
         "routes": routes,
-        "no_contact": None
-        if cd is None
-        else {
-            "started_on": cd.started_on.isoformat(),
-            "days": cd.days,
-            "day": cd.day,
-            "days_remaining": cd.days_remaining,
-            "ends_on": cd.ends_on.isoformat(),
-            "complete": cd.complete,
-            "label": logic.countdown_label(program, progress),
-        },
+        "no_contact": daily.status_summary(program, progress, today),
+        "checkins": daily.checkin_summary(progress),
         "journal": {
             "count": summary.count,
             "last_entry_at": summary.last.created_at.isoformat() if summary.last else None,
@@ -100,6 +91,19 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
             f"{nc['label']}: day {nc['day']} of {nc['days']}, {nc['days_remaining']} to go "
             f"(ends {nc['ends_on']})."
         )
+    if nc is not None:
+        out.print(
+            f"  streak {nc['current_streak']} · best {nc['best_streak']} · urges resisted "
+            f"{nc['urges']} · slips {nc['slips']}  (exback nocontact for the calendar)"
+        )
+    checkins = data["checkins"]
+    if checkins["count"]:
+        out.print(
+            f"Mood: last {checkins['last_mood']}/10; last {len(checkins['mood_trend'])} "
+            f"check-ins {daily.sparkline(checkins['mood_trend'])}"
+        )
+    else:
+        out.print("Mood: no check-ins yet (exback checkin).")
     journal = data["journal"]
     if journal["count"]:
         last = local_time(dt.datetime.fromisoformat(journal["last_entry_at"]))

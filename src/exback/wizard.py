@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from exback import nocontact
 from exback import program as logic
 from exback.errors import ExbackError, UsageError
 from exback.models import (
@@ -27,14 +28,13 @@ from exback.models import (
     ConfirmQuestion,
     MultilineQuestion,
     MultiQuestion,
-    NoContactRecord,
-    NoContactRun,
     Program,
     Progress,
     Question,
     RouteChange,
     ScaleQuestion,
     Step,
+    TextQuestion,
 )
 
 if TYPE_CHECKING:
@@ -80,6 +80,52 @@ def ask_word(prompt: str, word: str) -> bool:
     except (KeyboardInterrupt, EOFError):
         raise Interrupted("interrupted; nothing was deleted") from None
     return bool(typed == word)
+
+
+def ask_confirm(message: str, default: bool) -> bool:
+    """A yes/no question."""
+    return bool(ask(ConfirmQuestion(id="confirm", kind="confirm", prompt=message, default=default)))
+
+
+def ask_number(message: str, low: int, high: int, low_label: str, high_label: str) -> int:
+    """A whole number on a scale, chosen from a list."""
+    question = ScaleQuestion(
+        id="number",
+        kind="scale",
+        prompt=message,
+        min=low,
+        max=high,
+        min_label=low_label,
+        max_label=high_label,
+    )
+    return int(ask(question))
+
+
+def ask_optional_text(message: str) -> str | None:
+    """One line that may be left empty (None)."""
+    text = ask(TextQuestion(id="text", kind="text", prompt=message, required=False))
+    return str(text) if text and str(text).strip() else None
+
+
+def ask_days(choices: list[int], default_days: int) -> int:
+    """The length of a no-contact period: one of the program's choices, or typed."""
+    import questionary
+
+    options: list[tuple[str, Any, str | None]] = [
+        (f"{d} days" + (" (suggested)" if d == default_days else ""), d, None) for d in choices
+    ]
+    options.append(("Another number of days", "other", None))
+    days = _select("How long will your no-contact period be?", options)
+    if days == "other":
+        days = _ask(
+            questionary.text(
+                "How many days (1 to 365)?",
+                validate=lambda v: (
+                    (v.isdigit() and 1 <= int(v) <= 365) or "a whole number from 1 to 365"
+                ),
+            )
+        )
+    return int(days)
 
 
 def ask(question: Question, previous: Any = None) -> Any:
@@ -395,32 +441,12 @@ class Walk:
             self.show_countdown()
             return
         settings = self.program.no_contact
-        options: list[tuple[str, Any, str | None]] = [
-            (f"{d} days" + (" (suggested)" if d == settings.default_days else ""), d, None)
-            for d in settings.choices
-        ]
-        options.append(("Another number of days", "other", None))
-        days = _select("How long will your no-contact period be?", options)
-        if days == "other":
-            import questionary
-
-            days = int(
-                _ask(
-                    questionary.text(
-                        "How many days (1 to 365)?",
-                        validate=lambda v: (
-                            (v.isdigit() and 1 <= int(v) <= 365) or "a whole number from 1 to 365"
-                        ),
-                    )
-                )
-            )
+        days = ask_days(settings.choices, settings.default_days)
         now, today = self.now(), self.today()
         with self.store.lock():
             progress = self.store.load_progress() or logic.new_progress(now)
             if progress.no_contact is None:
-                progress.no_contact = NoContactRecord(
-                    runs=[NoContactRun(started_on=today, days=days, started_at=now)]
-                )
+                progress.no_contact = nocontact.start_run(None, days, today, now)
                 progress.updated_at = now
                 self.store.save_progress(progress)
         exceptions = ", ".join(settings.exceptions) or "none"
