@@ -216,7 +216,9 @@ def _session(ctx: typer.Context) -> Session:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from exback.ui import json_inert
+
+    sys.stdout.write(json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 # --- journal ----------------------------------------------------------------------
@@ -261,7 +263,12 @@ def journal_add(
 def _read_text_input(prompt: str) -> str:
     """Text from stdin when it is piped, else from a prompt."""
     if not sys.stdin.isatty():
-        data = sys.stdin.read()
+        try:  # bytes, so that every character arrives exactly as sent
+            data = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise errors.UsageError(
+                f"stdin is not UTF-8 text (byte {exc.start}); nothing was saved"
+            ) from None
         return data[:-1] if data.endswith("\n") else data
     from exback import wizard
 

@@ -18,6 +18,7 @@ _M = TypeVar("_M", ProgramFile, Step)
 PROGRAM_FILE = "program.yaml"
 STEPS_DIR = "steps"
 MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 50  # the program needs about 6; the C parser crashes on very deep nesting
 
 # libyaml is much faster when PyYAML has it; both keep marks.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -109,7 +110,12 @@ def _read(path: Path, issues: list[Issue]) -> _Doc | None:
         issues.append(Issue(path, 1, 1, "(file)", f"not UTF-8 (byte {exc.start})"))
         return None
     loader = _Loader(text)
+    node: yaml.Node | None = None
     try:
+        shape = _check_shape(text)
+        if shape is not None:
+            issues.append(Issue(path, *shape))
+            return None
         node = loader.get_single_node()
         if node is not None:
             dupe = _first_duplicate_key(node)
@@ -126,13 +132,75 @@ def _read(path: Path, issues: list[Issue]) -> _Doc | None:
         problem = exc.problem or "invalid YAML"
         issues.append(Issue(path, line, col, "(yaml)", problem))
         return None
+    except yaml.reader.ReaderError:
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        at = found.start() if found else 0
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        code = f"U+{ord(text[at]):04X}" if found else "a control character"
+        issues.append(Issue(path, line, col, "(yaml)", f"{code} is not allowed in YAML"))
+        return None
     except (yaml.YAMLError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else "invalid YAML"
         issues.append(Issue(path, 1, 1, "(yaml)", reason))
         return None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # a scalar that matches a type but is not one: `2024-13-45`, `!!int x`
+        mark = _bad_scalar(node).start_mark if node is not None else None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        issues.append(Issue(path, line, col, "(yaml)", f"cannot read this value: {exc}"))
+        return None
     finally:
         loader.dispose()
     return _Doc(path, data, node)
+
+
+def _check_shape(text: str) -> tuple[int, int, str, str] | None:
+    """Reject aliases and deep nesting from the event stream, before building anything.
+
+    Aliases let a tiny file expand into a huge one ("billion laughs") or refer to
+    itself; the content never needs them. Nesting is capped because libyaml's
+    composer recurses without a limit. Stops at the first problem, so it stays cheap.
+    """
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return _where(event, "aliases (*name) are not allowed; write the value out")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _where(event, f"nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
+
+
+def _where(event: yaml.Event, problem: str) -> tuple[int, int, str, str]:
+    mark = event.start_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return line, col, "(yaml)", problem
+
+
+def _bad_scalar(root: yaml.Node) -> yaml.Node:
+    """The first scalar that the safe constructor cannot build (else the root)."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return root
 
 
 def _first_duplicate_key(root: yaml.Node) -> yaml.Node | None:

@@ -40,6 +40,10 @@ class DataCorruptError(ExbackError):
     exit_code = DATA_CORRUPT
 
 
+class DataNewerError(DataCorruptError):
+    """A data file carries a schema_version newer than this exback reads."""
+
+
 class DataLockedError(ExbackError):
     """Another exback process holds the data lock."""
 
