@@ -30,6 +30,8 @@ finally:
         ["journal", "add", "a note"],
         ["journal", "list"],
         ["where"],
+        ["doctor"],
+        ["doctor", "--json"],
     ],
 )
 def test_no_prompt_libraries_loaded(args: list[str], data_dir: Path) -> None:

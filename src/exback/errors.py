@@ -38,6 +38,7 @@ class DataCorruptError(ExbackError):
     """A data file does not parse, fails its model, or is from a newer exback."""
 
     exit_code = DATA_CORRUPT
+    detail = ""  # where and what, without the advice (`exback doctor` shows it)
 
 
 class DataNewerError(DataCorruptError):

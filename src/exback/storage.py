@@ -225,8 +225,7 @@ class Store:
                 start = _last_line_start(handle, size)
                 handle.seek(start)
                 tail = handle.read()
-                stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-                kept = path.with_name(f"{path.name}.torn-{stamp}")
+                kept = aside_path(path, "torn", dt.datetime.now())
                 self.write_atomic(kept, tail)
                 handle.truncate(start)
                 handle.flush()
@@ -330,11 +329,25 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def aside_path(path: Path, label: str, now: dt.datetime) -> Path:
+    """`<name>.<label>-<time>` next to `path`, with `-2`, `-3`... if that name is taken."""
+    base = f"{path.name}.{label}-{now:%Y%m%dT%H%M%S}"
+    candidate = path.with_name(base)
+    n = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{base}-{n}")
+        n += 1
+    return candidate
+
+
 def _corrupt(path: Path, where: str, what: str) -> DataCorruptError:
-    return DataCorruptError(
+    error = DataCorruptError(
         f"{path}:{where}: {what}; nothing was changed. Run 'exback doctor' to see the "
         "problem, then 'exback doctor --repair' to fix it (your text is kept)"
     )
+    line, _, col = where.partition(":")
+    error.detail = f"line {line}, column {col}: {what}"
+    return error
 
 
 def _storage_error(exc: OSError, path: Path, verb: str = "write") -> StorageError:
