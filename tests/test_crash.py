@@ -124,13 +124,9 @@ def test_sigkill_at_random_moments_loses_nothing(runner, data_dir: Path, tmp_pat
     scratch.mkdir()
     for writer in WRITERS:  # import here what the commands import lazily, once for all
         assert run(runner, *writer.argv(f"import-{writer.name}", scratch)).exit_code == 0
-    # how long each command takes when left alone: kills land in [0, 1.5 x that]
-    spans = []
-    for writer in WRITERS:
-        start = time.monotonic()
-        pid = _fork_exback(writer.argv(f"warm-{writer.name}", scratch))
-        assert _kill_after(pid, 60, start) == 0
-        spans.append(time.monotonic() - start)
+    # kills land in [0, span]; each span adapts so that about 40% of the runs finish,
+    # however fast or loaded the machine is
+    spans = {writer.name: 0.03 for writer in WRITERS}
     saved: dict[str, list[str]] = {w.name: [] for w in WRITERS}
     outcomes = {"exit 0": 0, "killed": 0}
     for i in range(iterations):
@@ -138,14 +134,16 @@ def test_sigkill_at_random_moments_loses_nothing(runner, data_dir: Path, tmp_pat
         spawn = _python_m_exback if real else _fork_exback
         start = time.monotonic()
         runs = []
-        for writer, span in zip(WRITERS, spans, strict=True):
+        for writer in WRITERS:
             mark = f"{writer.name}-{i}"
             pid = spawn(writer.argv(mark, scratch))
-            runs.append((writer, mark, pid, rng.uniform(0, 0.6 if real else 1.5 * span)))
+            runs.append((writer, mark, pid, rng.uniform(0, 0.6 if real else spans[writer.name])))
         for writer, mark, pid, delay in runs:
             code = _kill_after(pid, delay, start)
             assert code in (0, -signal.SIGKILL), f"{writer.name} exited {code}"
             outcomes["exit 0" if code == 0 else "killed"] += 1
+            if not real:
+                spans[writer.name] *= 0.93 if code == 0 else 1.05
             _check_files(store)
             if code == 0:
                 saved[writer.name].append(mark)
@@ -154,7 +152,7 @@ def test_sigkill_at_random_moments_loses_nothing(runner, data_dir: Path, tmp_pat
         if writer.appends:
             assert set(saved[writer.name]) <= writer.marks(store)
     # both outcomes happened often enough for the test to mean something
-    assert min(outcomes.values()) > iterations // 5, outcomes
+    assert min(outcomes.values()) > len(WRITERS) * iterations // 5, outcomes
     # and whatever the kills left behind, doctor can make the data dir healthy again
     assert run(runner, "doctor", "--repair", "--yes").exit_code == 0
     assert run(runner, "doctor").exit_code == 0

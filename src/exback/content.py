@@ -18,6 +18,7 @@ _M = TypeVar("_M", ProgramFile, Step)
 PROGRAM_FILE = "program.yaml"
 STEPS_DIR = "steps"
 MAX_FILE_BYTES = 1_000_000
+MAX_ISSUES_PER_FILE = 20  # a file with 100,000 bad keys is one problem, said 20 times
 MAX_DEPTH = 50  # the program needs about 6; the C parser crashes on very deep nesting
 
 # libyaml is much faster when PyYAML has it; both keep marks.
@@ -224,11 +225,15 @@ def _validate(model: type[_M], doc: _Doc, issues: list[Issue]) -> _M | None:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        for err in exc.errors():
+        errors = exc.errors()
+        for err in errors[:MAX_ISSUES_PER_FILE]:
             message = err["msg"].removeprefix("Value error, ")
             if isinstance(err.get("input"), bool) and err["type"] in ("string_type", "int_type"):
                 message += " (quote the value: YAML reads yes/no/on/off as true/false)"
             issues.append(_at(doc, err["loc"], message))
+        if len(errors) > MAX_ISSUES_PER_FILE:
+            more = len(errors) - MAX_ISSUES_PER_FILE
+            issues.append(Issue(doc.path, 1, 1, "(file)", f"and {more} more problems"))
         return None
 
 
@@ -271,9 +276,11 @@ def _check_step(step: Step, doc: _Doc) -> list[Issue]:
         ("questions", [q.id for q in step.questions]),
         ("actions", [a.id for a in step.actions]),
     ):
+        seen: set[str] = set()
         for index, item_id in enumerate(ids):
-            if item_id in ids[:index]:
+            if item_id in seen:
                 issues.append(_at(doc, (name, index, "id"), f"duplicate id {item_id!r}"))
+            seen.add(item_id)
     return issues
 
 
@@ -286,13 +293,15 @@ def _check_program(
     """Cross-file checks: every step listed once, references exist, no cycles."""
     issues: list[Issue] = []
     listed = program.steps
+    seen: set[str] = set()
     for index, step_id in enumerate(listed):
-        if step_id in listed[:index]:
+        if step_id in seen:
             issues.append(_at(doc, ("steps", index), f"step {step_id!r} is listed twice"))
         elif step_id not in steps and not any(p.stem == step_id for p in step_paths):
             issues.append(
                 _at(doc, ("steps", index), f"no file {STEPS_DIR}/{step_id}.yaml for this step")
             )
+        seen.add(step_id)
     for step_id, (_, step_doc) in steps.items():
         if step_id not in listed:
             issues.append(_at(step_doc, ("id",), f"step is not listed in {PROGRAM_FILE} steps"))
