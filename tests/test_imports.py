@@ -44,6 +44,8 @@ finally:
         ["nocontact", "slip"],
         ["checkin", "--mood", "5", "--urge", "2", "--note", "ok"],
         ["help-now"],
+        ["doctor"],
+        ["doctor", "--json"],
     ],
 )
 def test_no_prompt_libraries_loaded(args: list[str], data_dir: Path) -> None:

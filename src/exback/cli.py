@@ -133,6 +133,7 @@ Examples:
   exback where                      where your data is kept
   exback export --format md --output report.md
   exback reset                      delete your data (after a backup)
+  exback doctor                     check your data; --repair fixes it (asks first)
 
 Everything stays on this machine, in the data dir (see `exback where`).
 Exit codes: 0 ok, 1 error, 2 bad input, 3 data corrupt or from a newer
@@ -225,7 +226,9 @@ def _session(ctx: typer.Context) -> Session:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from exback.ui import json_inert
+
+    sys.stdout.write(json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 # --- journal ----------------------------------------------------------------------
@@ -270,7 +273,12 @@ def journal_add(
 def _read_text_input(prompt: str) -> str:
     """Text from stdin when it is piped, else from a prompt."""
     if not sys.stdin.isatty():
-        data = sys.stdin.read()
+        try:  # bytes, so that every character arrives exactly as sent
+            data = sys.stdin.buffer.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise errors.UsageError(
+                f"stdin is not UTF-8 text (byte {exc.start}); nothing was saved"
+            ) from None
         return data[:-1] if data.endswith("\n") else data
     from exback import wizard
 
@@ -883,6 +891,69 @@ def start(
 def stdin_is_terminal() -> bool:
     """Whether a person can answer prompts (tests that drive a pipe replace this)."""
     return sys.stdin.isatty()
+
+
+# --- doctor -----------------------------------------------------------------------------
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Fix what can be fixed (asks first).")
+    ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="With --repair: do not ask (needed without a terminal).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check your data dir and say what is wrong, in plain words; fix it on request.
+
+    \b
+    Examples:
+      exback doctor                  check, change nothing
+      exback doctor --repair         fix what exback can, after asking
+      exback doctor --repair --yes   the same, without asking (scripts)
+      exback doctor --json
+
+    Checks the folder and file permissions, progress.json, every journal line,
+    leftover temp files, and whether another exback holds the lock. --repair puts
+    back the last good .bak, or moves a bad file aside as <name>.corrupt-<time>;
+    a journal with bad lines is moved aside whole and a new one is written with
+    the good lines. It never deletes your text; the only files it removes are
+    exback's own leftover temp files (.<name>.<random>.tmp).
+
+    \b
+    Exit codes: 0 healthy (or repaired), 1 problems remain, 2 --repair without
+    a terminal and without --yes, 4 another exback holds the lock.
+    """
+    from exback import doctor as checks
+
+    session = _session(ctx)
+    if repair and not yes and not sys.stdin.isatty():
+        raise errors.UsageError(
+            "--repair changes files and there is no terminal to ask; pass --yes to repair"
+        )
+    store = session.store
+    findings = checks.diagnose(store, now())
+    changes: list[str] = []
+    if repair and any(f.fix for f in findings):
+        if not yes:
+            checks.render(session.ui, checks.report(store, findings, []))
+            from exback import wizard
+
+            if not wizard.confirm("Make these repairs?"):
+                session.ui.say("Nothing was changed.")
+                raise typer.Exit(errors.ERROR)
+        changes = checks.repair(store, now())
+        findings = checks.diagnose(store, now())
+    data = checks.report(store, findings, changes)
+    if as_json:
+        _print_json(data)
+    else:
+        checks.render(session.ui, data)
+    if not data["healthy"]:
+        raise typer.Exit(errors.ERROR)
 
 
 def main() -> None:

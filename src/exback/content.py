@@ -21,6 +21,8 @@ HELP_NOW_FILE = "help_now.yaml"
 REVIEW_EVERY_DAYS = 365
 STEPS_DIR = "steps"
 MAX_FILE_BYTES = 1_000_000
+MAX_ISSUES_PER_FILE = 20  # a file with 100,000 bad keys is one problem, said 20 times
+MAX_DEPTH = 50  # the program needs about 6; the C parser crashes on very deep nesting
 
 # libyaml is much faster when PyYAML has it; both keep marks.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -137,7 +139,12 @@ def _read(path: Path, issues: list[Issue]) -> _Doc | None:
         issues.append(Issue(path, 1, 1, "(file)", f"not UTF-8 (byte {exc.start})"))
         return None
     loader = _Loader(text)
+    node: yaml.Node | None = None
     try:
+        shape = _check_shape(text)
+        if shape is not None:
+            issues.append(Issue(path, *shape))
+            return None
         node = loader.get_single_node()
         if node is not None:
             dupe = _first_duplicate_key(node)
@@ -154,13 +161,75 @@ def _read(path: Path, issues: list[Issue]) -> _Doc | None:
         problem = exc.problem or "invalid YAML"
         issues.append(Issue(path, line, col, "(yaml)", problem))
         return None
+    except yaml.reader.ReaderError:
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        at = found.start() if found else 0
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        code = f"U+{ord(text[at]):04X}" if found else "a control character"
+        issues.append(Issue(path, line, col, "(yaml)", f"{code} is not allowed in YAML"))
+        return None
     except (yaml.YAMLError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else "invalid YAML"
         issues.append(Issue(path, 1, 1, "(yaml)", reason))
         return None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # a scalar that matches a type but is not one: `2024-13-45`, `!!int x`
+        mark = _bad_scalar(node).start_mark if node is not None else None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        issues.append(Issue(path, line, col, "(yaml)", f"cannot read this value: {exc}"))
+        return None
     finally:
         loader.dispose()
     return _Doc(path, data, node)
+
+
+def _check_shape(text: str) -> tuple[int, int, str, str] | None:
+    """Reject aliases and deep nesting from the event stream, before building anything.
+
+    Aliases let a tiny file expand into a huge one ("billion laughs") or refer to
+    itself; the content never needs them. Nesting is capped because libyaml's
+    composer recurses without a limit. Stops at the first problem, so it stays cheap.
+    """
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                return _where(event, "aliases (*name) are not allowed; write the value out")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _where(event, f"nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+    return None
+
+
+def _where(event: yaml.Event, problem: str) -> tuple[int, int, str, str]:
+    mark = event.start_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return line, col, "(yaml)", problem
+
+
+def _bad_scalar(root: yaml.Node) -> yaml.Node:
+    """The first scalar that the safe constructor cannot build (else the root)."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return root
 
 
 def _first_duplicate_key(root: yaml.Node) -> yaml.Node | None:
@@ -184,11 +253,15 @@ def _validate(model: type[_M], doc: _Doc, issues: list[Issue]) -> _M | None:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        for err in exc.errors():
+        errors = exc.errors()
+        for err in errors[:MAX_ISSUES_PER_FILE]:
             message = err["msg"].removeprefix("Value error, ")
             if isinstance(err.get("input"), bool) and err["type"] in ("string_type", "int_type"):
                 message += " (quote the value: YAML reads yes/no/on/off as true/false)"
             issues.append(_at(doc, err["loc"], message))
+        if len(errors) > MAX_ISSUES_PER_FILE:
+            more = len(errors) - MAX_ISSUES_PER_FILE
+            issues.append(Issue(doc.path, 1, 1, "(file)", f"and {more} more problems"))
         return None
 
 
@@ -231,9 +304,11 @@ def _check_step(step: Step, doc: _Doc) -> list[Issue]:
         ("questions", [q.id for q in step.questions]),
         ("actions", [a.id for a in step.actions]),
     ):
+        seen: set[str] = set()
         for index, item_id in enumerate(ids):
-            if item_id in ids[:index]:
+            if item_id in seen:
                 issues.append(_at(doc, (name, index, "id"), f"duplicate id {item_id!r}"))
+            seen.add(item_id)
     return issues
 
 
@@ -246,13 +321,15 @@ def _check_program(
     """Cross-file checks: every step listed once, references exist, no cycles."""
     issues: list[Issue] = []
     listed = program.steps
+    seen: set[str] = set()
     for index, step_id in enumerate(listed):
-        if step_id in listed[:index]:
+        if step_id in seen:
             issues.append(_at(doc, ("steps", index), f"step {step_id!r} is listed twice"))
         elif step_id not in steps and not any(p.stem == step_id for p in step_paths):
             issues.append(
                 _at(doc, ("steps", index), f"no file {STEPS_DIR}/{step_id}.yaml for this step")
             )
+        seen.add(step_id)
     for step_id, (_, step_doc) in steps.items():
         if step_id not in listed:
             issues.append(_at(step_doc, ("id",), f"step is not listed in {PROGRAM_FILE} steps"))

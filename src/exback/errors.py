@@ -38,6 +38,11 @@ class DataCorruptError(ExbackError):
     """A data file does not parse, fails its model, or is from a newer exback."""
 
     exit_code = DATA_CORRUPT
+    detail = ""  # where and what, without the advice (`exback doctor` shows it)
+
+
+class DataNewerError(DataCorruptError):
+    """A data file carries a schema_version newer than this exback reads."""
 
 
 class DataLockedError(ExbackError):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from exback.errors import UsageError
 from exback.models import JournalEntry
+from exback.program import is_unicode_text
 
 if TYPE_CHECKING:
     from exback.storage import Store
@@ -23,6 +24,8 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
         raise UsageError(
             "the note is empty; give some text as an argument, on stdin, or when asked"
         )
+    if not all(is_unicode_text(t) for t in [text, *tags]):
+        raise UsageError("the note or a tag is not valid UTF-8 text; nothing was saved")
     if mood is not None and not 1 <= mood <= 10:
         raise UsageError(f"--mood must be a whole number from 1 to 10, not {mood}")
     clean: list[str] = []

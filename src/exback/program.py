@@ -199,8 +199,8 @@ def check_answer(question: Question, value: Any) -> Any:
         if question.required and not value:
             raise ValueError("pick at least one of: " + ", ".join(allowed))
         return [c for c in allowed if c in value]
-    if not isinstance(value, str):
-        raise ValueError("expected text")
+    if not isinstance(value, str) or not is_unicode_text(value):
+        raise ValueError("expected text (valid Unicode, no lone surrogates)")
     if question.required and not value.strip():
         raise ValueError("an answer is required (empty text)")
     return value
@@ -222,6 +222,15 @@ def describe(question: Question, value: Any) -> str:
             f"to {question.max} {question.max_label})"
         )
     return str(value)
+
+
+def is_unicode_text(text: str) -> bool:
+    """False for text with lone surrogates (undecodable bytes): it cannot be saved."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def record_answer(

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from exback.errors import DataCorruptError, DataLockedError, StorageError
+from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 
 PROGRESS = "progress.json"
@@ -30,6 +30,7 @@ LOCK = ".lock"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 DEFAULT_LOCK_TIMEOUT = 10.0
+TEMP_SUFFIX = ".tmp"  # temp files are `.<name>.<random>.tmp`, next to <name>
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,20 @@ class Store:
     # --- the folder and the lock ---------------------------------------------
 
     def ensure_dir(self) -> None:
-        """Create the data dir (and parents) and make it private, whatever the umask."""
+        """Create the data dir (and parents) and make it private, whatever the umask.
+
+        An existing folder only loses group and other access: a folder the user made
+        read-only stays read-only, so writes fail with a clear message (exit 1).
+        """
         if self.root.exists() and not self.root.is_dir():
             raise StorageError(f"{self.root} is a file, not a folder; pass another --data-dir")
         try:
+            created = not self.root.exists()
             self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            if stat.S_IMODE(self.root.stat().st_mode) != DIR_MODE:
-                self.root.chmod(DIR_MODE)
+            mode = stat.S_IMODE(self.root.stat().st_mode)
+            wanted = DIR_MODE if created else mode & DIR_MODE
+            if mode != wanted:
+                self.root.chmod(wanted)
         except OSError as exc:
             raise _storage_error(exc, self.root) from exc
 
@@ -107,15 +115,18 @@ class Store:
 
     # --- progress --------------------------------------------------------------
 
-    def load_progress(self) -> Progress | None:
-        """The saved progress, None when nothing is saved yet; exit 3 if it is bad."""
-        path = self.progress_path
+    def load_progress(self, path: Path | None = None) -> Progress | None:
+        """The saved progress (or another copy of it, such as the `.bak`).
+
+        None when nothing is saved yet; exit 3 if it is bad.
+        """
+        path = path or self.progress_path
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise _storage_error(exc, path) from exc
+            raise _storage_error(exc, path, "read") from exc
         try:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -127,7 +138,7 @@ class Store:
         if not isinstance(version, int) or version < 1:
             raise _corrupt(path, "1:1", "schema_version is missing or not a positive integer")
         if version > SCHEMA_VERSION:
-            raise DataCorruptError(
+            raise DataNewerError(
                 f"{path} was written by a newer exback (schema {version}; this one reads "
                 f"up to {SCHEMA_VERSION}); upgrade exback, nothing was changed"
             )
@@ -154,24 +165,34 @@ class Store:
         """Append one entry as one fsynced line (call under lock()).
 
         A torn last line left by a crash is moved to `journal.jsonl.torn-<time>`
-        first, so the new entry never fuses with it; that path is returned.
+        first, so the new entry never fuses with it; that path is returned. If the
+        write fails (a full disk), the file is cut back to its old size: no part of
+        the line remains.
         """
         self.ensure_dir()
         path = self.journal_path
-        kept = self._set_aside_torn_tail(path)
-        line = entry.model_dump_json() + "\n"
+        kept = self.set_aside_torn_tail(path)
+        data = (entry.model_dump_json() + "\n").encode("utf-8")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
-            try:
-                os.write(fd, line.encode("utf-8"))
-                os.fsync(fd)
-            finally:
-                os.close(fd)
         except OSError as exc:
             raise _storage_error(exc, path) from exc
+        try:
+            size = os.fstat(fd).st_size
+            try:
+                written = 0
+                while written < len(data):  # os.write may write only part of it
+                    written += os.write(fd, data[written:])
+                os.fsync(fd)
+            except OSError as exc:
+                os.ftruncate(fd, size)
+                raise _storage_error(exc, path) from exc
+        finally:
+            os.close(fd)
         return kept
 
-    def _set_aside_torn_tail(self, path: Path) -> Path | None:
+    def set_aside_torn_tail(self, path: Path) -> Path | None:
+        """Move an incomplete last line to `<file>.torn-<time>`; return that path."""
         try:
             with path.open("rb+") as handle:
                 size = handle.seek(0, os.SEEK_END)
@@ -183,8 +204,7 @@ class Store:
                 start = _last_line_start(handle, size)
                 handle.seek(start)
                 tail = handle.read()
-                stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-                kept = path.with_name(f"{path.name}.torn-{stamp}")
+                kept = aside_path(path, "torn", dt.datetime.now())
                 self.write_atomic(kept, tail)
                 handle.truncate(start)
                 handle.flush()
@@ -203,7 +223,7 @@ class Store:
         except FileNotFoundError:
             return JournalRead([], False)
         except OSError as exc:
-            raise _storage_error(exc, path) from exc
+            raise _storage_error(exc, path, "read") from exc
         lines = raw.split(b"\n")
         torn = lines[-1] != b""
         body = lines[:-1]
@@ -229,14 +249,16 @@ class Store:
         except FileNotFoundError:
             return JournalSummary(0, None)
         except OSError as exc:
-            raise _storage_error(exc, path) from exc
+            raise _storage_error(exc, path, "read") from exc
         return JournalSummary(count, _parse_entry(path, count, last))
 
 
 def write_file_atomic(path: Path, data: bytes, keep_backup: bool = False) -> None:
     """Temp file (0600), fsync, optionally keep `.bak`, os.replace, fsync the folder."""
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX
+        )
     except OSError as exc:
         raise _storage_error(exc, path) from exc
     tmp = Path(tmp_name)
@@ -284,7 +306,7 @@ def _parse_entry(path: Path, number: int, line: bytes) -> JournalEntry:
 def _keep_backup(path: Path) -> None:
     """Make `<file>.bak` the current file, atomically (a hard link, else a copy)."""
     bak = path.with_name(path.name + ".bak")
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{bak.name}.", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{bak.name}.", suffix=TEMP_SUFFIX)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -313,13 +335,28 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def aside_path(path: Path, label: str, now: dt.datetime) -> Path:
+    """`<name>.<label>-<time>` next to `path`, with `-2`, `-3`... if that name is taken."""
+    base = f"{path.name}.{label}-{now:%Y%m%dT%H%M%S}"
+    candidate = path.with_name(base)
+    n = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{base}-{n}")
+        n += 1
+    return candidate
+
+
 def _corrupt(path: Path, where: str, what: str) -> DataCorruptError:
-    return DataCorruptError(
-        f"{path}:{where}: {what}; nothing was changed. Keep a copy of the file, "
-        f"then fix it by hand or put {path.name}.bak in its place"
+    error = DataCorruptError(
+        f"{path}:{where}: {what}; nothing was changed. Run 'exback doctor' to see the "
+        "problem, then 'exback doctor --repair' to fix it (your text is kept)"
     )
+    line, _, col = where.partition(":")
+    error.detail = f"line {line}, column {col}: {what}"
+    return error
 
 
-def _storage_error(exc: OSError, path: Path) -> StorageError:
+def _storage_error(exc: OSError, path: Path, verb: str = "write") -> StorageError:
+    """The user's file and the reason; never the name of a temp file they never made."""
     reason = exc.strerror or str(exc)
-    return StorageError(f"cannot write {exc.filename or path}: {reason}; nothing was changed")
+    return StorageError(f"cannot {verb} {path}: {reason}; nothing was changed")

@@ -12,7 +12,10 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 but \t and \n, DEL, C1, and the bidi controls (ALM, LRM/RLM, embeddings, isolates)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# what json.dumps leaves raw but a terminal may act on: DEL, C1 and the bidi controls
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(text: str) -> str:
@@ -26,6 +29,14 @@ def inert(text: str) -> str:
         return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
 
     return _CONTROL.sub(visible, text)
+
+
+def json_inert(document: str) -> str:
+    """A JSON document with DEL, C1 and bidi characters written as \\u escapes.
+
+    Still the same JSON (they only occur inside strings), but inert in a terminal.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 def user_text(text: str, style: str = "") -> Text:

@@ -128,6 +128,16 @@ def ask_days(choices: list[int], default_days: int) -> int:
     return int(days)
 
 
+def confirm(prompt: str) -> bool:
+    """A yes/no question, no by default (Ctrl-C exits 130, nothing changed)."""
+    import questionary
+
+    try:
+        return bool(questionary.confirm(prompt, default=False).unsafe_ask())
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted("interrupted; nothing was changed") from None
+
+
 def ask(question: Question, previous: Any = None) -> Any:
     """Prompt for one question with the prompt that fits its kind."""
     import questionary

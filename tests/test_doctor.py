@@ -1,0 +1,267 @@
+"""`exback doctor`: what it finds, what --repair changes, and that it never loses text."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from .conftest import run
+from .test_pty import spawn
+
+
+@pytest.fixture
+def answers(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.yaml"
+    path.write_text("understand:\n  reasons: we stopped talking\n")
+    return path
+
+
+def _fill(runner, answers: Path, notes: tuple[str, ...] = ("one", "two", "three")) -> None:
+    """Real data: two saves (so there is a .bak) and some journal entries."""
+    for _ in range(2):
+        assert run(runner, "start", "--answers-file", str(answers)).exit_code == 0
+    for note in notes:
+        assert run(runner, "journal", "add", note).exit_code == 0
+
+
+def _doctor(runner, *args: str) -> tuple[int, dict]:
+    result = run(runner, "doctor", "--json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_no_data_dir_is_healthy_and_not_created(runner, data_dir: Path) -> None:
+    result = run(runner, "doctor")
+    assert result.exit_code == 0
+    assert "Nothing is saved yet" in result.stdout and "All good" in result.stdout
+    assert not data_dir.exists()
+
+
+def test_healthy_data_dir(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    code, data = _doctor(runner)
+    assert code == 0
+    assert data == {
+        "data_dir": str(data_dir),
+        "exists": True,
+        "healthy": True,
+        "problems": [],
+        "notes": [],
+        "changes": [],
+    }
+
+
+def test_corrupt_progress_error_points_to_doctor(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    (data_dir / "progress.json").write_text("{bad")
+    result = run(runner, "status")
+    assert result.exit_code == 3
+    assert "exback doctor" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_corrupt_progress_is_moved_aside_and_bak_put_back(
+    runner, data_dir: Path, answers: Path
+) -> None:
+    _fill(runner, answers)
+    progress = data_dir / "progress.json"
+    good = (data_dir / "progress.json.bak").read_bytes()
+    progress.write_bytes(b'{"schema_version": 1, "created_at": ')
+    before = _snapshot(data_dir)
+
+    code, data = _doctor(runner)
+    assert code == 1
+    [problem] = data["problems"]
+    assert problem["path"] == str(progress)
+    assert problem["problem"].startswith("line 1, column ")
+    assert "put back progress.json.bak" in problem["repair"]
+    assert _snapshot(data_dir) == before  # checking changes nothing
+
+    code, data = _doctor(runner, "--repair", "--yes")
+    assert code == 0 and data["healthy"]
+    assert progress.read_bytes() == good
+    [aside] = data_dir.glob("progress.json.corrupt-*")
+    assert aside.read_bytes() == before["progress.json"]
+    assert data["changes"] == [
+        f"moved progress.json aside to {aside.name}",
+        "put back progress.json.bak as progress.json",
+    ]
+    assert [n["path"] for n in data["notes"]] == [str(aside)]
+    assert run(runner, "status").exit_code == 0
+
+
+def test_corrupt_progress_without_a_good_bak_is_only_moved_aside(runner, data_dir: Path) -> None:
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "progress.json").write_bytes(b"[]")
+    (data_dir / "progress.json.bak").write_bytes(b"not json either")
+    for path in data_dir.iterdir():
+        path.chmod(0o600)
+    code, data = _doctor(runner, "--repair", "--yes")
+    assert code == 0 and data["healthy"]
+    [aside] = data_dir.glob("progress.json.corrupt-*")
+    assert aside.read_bytes() == b"[]"
+    assert data["changes"] == [f"moved progress.json aside to {aside.name}"]
+    assert (data_dir / "progress.json.bak").read_bytes() == b"not json either"
+    assert not (data_dir / "progress.json").exists()
+    assert run(runner, "status", "--json").exit_code == 0
+
+
+def test_newer_progress_is_reported_and_never_touched(runner, data_dir: Path) -> None:
+    data_dir.mkdir(mode=0o700)
+    newer = b'{"schema_version": 99, "created_at": "x"}'
+    (data_dir / "progress.json").write_bytes(newer)
+    (data_dir / "progress.json").chmod(0o600)
+    code, data = _doctor(runner, "--repair", "--yes")
+    assert code == 1
+    [problem] = data["problems"]
+    assert "newer exback" in problem["problem"] and problem["repair"] is None
+    assert data["changes"] == []
+    assert (data_dir / "progress.json").read_bytes() == newer
+
+
+def test_journal_with_bad_lines_keeps_every_line(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers, ("one", "two", "three", "four"))
+    journal = data_dir / "journal.jsonl"
+    lines = journal.read_bytes().splitlines(keepends=True)
+    damaged = lines[0] + b"not json\n" + lines[1] + b"\n" + lines[2] + lines[3] + b'{"id": "to'
+    journal.write_bytes(damaged)
+
+    result = run(runner, "doctor")
+    assert result.exit_code == 1
+    assert "2 lines cannot be read: 2, 4" in result.stdout
+    assert "the last line is incomplete" in result.stdout
+    assert journal.read_bytes() == damaged
+
+    code, data = _doctor(runner, "--repair", "--yes")
+    assert code == 0 and data["healthy"]
+    [aside] = data_dir.glob("journal.jsonl.corrupt-*")
+    assert aside.read_bytes() == damaged
+    assert journal.read_bytes() == b"".join(lines)
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+    listed = run(runner, "journal", "list", "--json")
+    assert [e["text"] for e in json.loads(listed.stdout)] == ["four", "three", "two", "one"]
+    assert listed.stderr == ""
+
+
+def test_torn_last_line_is_set_aside(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    journal = data_dir / "journal.jsonl"
+    whole = journal.read_bytes()
+    journal.write_bytes(whole + b'{"id": "torn", "created_at": "2026-')
+    code, data = _doctor(runner)
+    assert code == 1 and "incomplete" in data["problems"][0]["problem"]
+    code, data = _doctor(runner, "--repair", "--yes")
+    assert code == 0
+    [torn] = data_dir.glob("journal.jsonl.torn-*")
+    assert torn.read_bytes() == b'{"id": "torn", "created_at": "2026-'
+    assert journal.read_bytes() == whole
+    assert "incomplete last line" in data["notes"][0]["note"]
+
+
+def test_permissions_are_reported_and_fixed(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    data_dir.chmod(0o755)
+    (data_dir / "journal.jsonl").chmod(0o644)
+    code, data = _doctor(runner)
+    assert code == 1
+    assert {Path(p["path"]).name for p in data["problems"]} == {"data", "journal.jsonl"}
+    assert any("others can look inside" in p["problem"] for p in data["problems"])
+    code, data = _doctor(runner, "--repair", "--yes")
+    assert code == 0
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in data_dir.iterdir())
+    assert len(data["changes"]) == 2
+
+
+def test_only_exbacks_own_temp_files_are_removed(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    own = data_dir / ".progress.json.k2j_9x0a.tmp"
+    own.write_text('{"half": ')
+    foreign = data_dir / "notes.tmp"
+    foreign.write_text("someone's file")
+    code, data = _doctor(runner)
+    assert code == 1
+    assert [p["path"] for p in data["problems"]] == [str(own)]
+    assert [n["path"] for n in data["notes"]] == [str(foreign)]
+    code, data = _doctor(runner, "--repair", "--yes")
+    assert code == 0
+    assert not own.exists() and foreign.read_text() == "someone's file"
+    assert data["changes"] == [f"removed the leftover temp file {own.name}"]
+
+
+def test_repair_without_a_terminal_needs_yes(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    (data_dir / "progress.json").write_text("{bad")
+    before = _snapshot(data_dir)
+    result = run(runner, "doctor", "--repair", input="y\n")
+    assert result.exit_code == 2
+    assert "--yes" in result.stderr and result.stderr.count("\n") == 1
+    assert _snapshot(data_dir) == before
+
+
+def test_data_dir_that_is_a_file(runner, tmp_path: Path) -> None:
+    target = tmp_path / "afile"
+    target.write_text("x")
+    result = run(runner, "--data-dir", str(target), "doctor", "--repair", "--yes")
+    assert result.exit_code == 1
+    assert "is a file, not a folder" in result.stdout
+    assert target.read_text() == "x"
+
+
+def test_only_a_held_lock_is_reported(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    assert (data_dir / ".lock").exists()
+    assert _doctor(runner)[0] == 0  # a lock file nobody holds is harmless
+    (data_dir / "progress.json").write_text("{bad")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from filelock import FileLock; "
+            f"lock = FileLock({str(data_dir / '.lock')!r}); lock.acquire(); "
+            "print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        code, data = _doctor(runner)
+        assert code == 1
+        assert any("another exback is using" in p["problem"] for p in data["problems"])
+        repaired = run(runner, "--lock-timeout", "0.5", "doctor", "--repair", "--yes")
+        assert repaired.exit_code == 4
+        assert (data_dir / "progress.json").read_text() == "{bad"
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_repair_asks_first_in_a_terminal(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    (data_dir / "progress.json").write_text("{bad")
+    child = spawn("doctor", "--repair")
+    child.expect("Make these repairs")
+    child.send("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert (data_dir / "progress.json").read_text() == "{bad"
+    child = spawn("doctor", "--repair")
+    child.expect("Make these repairs")
+    child.send("y")
+    child.expect("All good")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert run(runner, "status").exit_code == 0
