@@ -60,7 +60,20 @@ def _answer_marks(question: str) -> Callable[[Store], set[str]]:
 
 JOURNAL = Writer("journal add", lambda mark, _: ["journal", "add", mark], _journal_marks, True)
 ANSWERS = Writer("start --answers-file", _answers_argv("my_part"), _answer_marks("my_part"), False)
-WRITERS = [JOURNAL, ANSWERS]
+
+
+def _checkin_marks(store: Store) -> set[str]:
+    progress = store.load_progress()
+    return {c.note for c in progress.checkins if c.note} if progress else set()
+
+
+CHECKIN = Writer(
+    "checkin",
+    lambda mark, _: ["checkin", "--mood", "5", "--urge", "2", "--note", mark, "--replace"],
+    _checkin_marks,
+    False,
+)
+WRITERS = [JOURNAL, ANSWERS, CHECKIN]
 
 
 def _check_files(store: Store) -> None:
@@ -173,8 +186,11 @@ for argv in json.load(open(sys.argv[1])):
 # every 10th command of a process is one of these saves; each process answers its own
 # question, so an update lost to another writer shows as a stale answer
 INTERLEAVED = {
-    name: Writer(f"answers {q}", _answers_argv(q), _answer_marks(q), False)
-    for name, q in {"a": "reasons", "b": "my_part", "c": "their_view"}.items()
+    **{
+        name: Writer(f"answers {q}", _answers_argv(q), _answer_marks(q), False)
+        for name, q in {"a": "reasons", "b": "my_part", "c": "their_view"}.items()
+    },
+    "d": CHECKIN,
 }
 
 

@@ -28,11 +28,16 @@ def answers(tmp_path: Path) -> Path:
 
 
 def _writes(answers: Path) -> list[list[str]]:
-    return [["journal", "add", "a new note"], ["start", "--answers-file", str(answers)]]
+    return [
+        ["journal", "add", "a new note"],
+        ["start", "--answers-file", str(answers)],
+        ["checkin", "--mood", "5", "--urge", "1", "--replace"],
+        ["nocontact", "start", "--days", "30", "--restart"],
+    ]
 
 
 def _reads() -> list[list[str]]:
-    return [["status"], ["journal", "list"], ["doctor"]]
+    return [["status"], ["journal", "list"], ["doctor"], ["nocontact"]]
 
 
 @pytest.fixture

@@ -108,6 +108,32 @@ def _stored_answer(data_dir: Path) -> str:
     return str(progress.steps["understand"].answers["reasons"].value)
 
 
+def _urge_note(runner, data_dir: Path, text: str) -> None:
+    base = ["--data-dir", str(data_dir), "nocontact"]
+    if Store(data_dir).load_progress() is None:
+        assert run(runner, *base, "start").exit_code == 0
+    result = run(runner, *base, "urge", "--note", text)
+    assert result.exit_code == 0, result.output
+
+
+def _stored_urge_note(data_dir: Path) -> str:
+    progress = Store(data_dir).load_progress()
+    assert progress is not None and progress.no_contact is not None
+    return str(progress.no_contact.events[-1].note)
+
+
+def _checkin_note(runner, data_dir: Path, text: str) -> None:
+    args = ["checkin", "--mood", "4", "--urge", "6", "--note", text, "--replace"]
+    result = run(runner, "--data-dir", str(data_dir), *args)
+    assert result.exit_code == 0, result.output
+
+
+def _stored_checkin_note(data_dir: Path) -> str:
+    progress = Store(data_dir).load_progress()
+    assert progress is not None
+    return str(progress.checkins[-1].note)
+
+
 @dataclass(frozen=True)
 class TextInput:
     """A way text gets in, where it is stored, and the views that show it back."""
@@ -123,9 +149,21 @@ TEXT_INPUTS = [
     TextInput(_journal_via_argument, _stored_note, ["journal", "list"], JOURNAL_JSON),
     TextInput(_journal_via_stdin, _stored_note, ["journal", "list"], JOURNAL_JSON),
     TextInput(_answer_via_file, _stored_answer, None, None),
+    TextInput(
+        _urge_note,
+        _stored_urge_note,
+        None,
+        (["nocontact", "--json"], lambda doc: doc["events"][-1]["note"]),
+    ),
+    TextInput(_checkin_note, _stored_checkin_note, None, None),
 ]
-VIEWS = [["journal", "list"], ["status"], ["where"], ["doctor"]]
-JSON_VIEWS = [["journal", "list", "--json"], ["status", "--json"], ["doctor", "--json"]]
+VIEWS = [["journal", "list"], ["status"], ["where"], ["doctor"], ["nocontact"]]
+JSON_VIEWS = [
+    ["journal", "list", "--json"],
+    ["status", "--json"],
+    ["doctor", "--json"],
+    ["nocontact", "--json"],
+]
 
 
 def _assert_inert(output: str, text: str | None = None) -> None:

@@ -23,6 +23,12 @@ COMMANDS = [
     ["doctor"],
     ["content", "validate"],
     ["start", "--answers-file", "{answers}"],
+    ["nocontact", "start", "--days", "30"],
+    ["nocontact", "urge", "--note", "n"],
+    ["nocontact"],
+    ["checkin", "--mood", "5", "--urge", "1"],
+    ["export", "--format", "md"],
+    ["help-now"],
 ]
 NETWORK_CLIENTS = {"ssl", "http.client", "urllib.request", "ftplib", "smtplib", "asyncio"}
 

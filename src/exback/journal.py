@@ -90,5 +90,5 @@ def render(ui: UI, entries: list[JournalEntry]) -> None:
             head.append("  ")
             head.append_text(user_text(" ".join("#" + t for t in entry.tags), style="magenta"))
         ui.out.print(head)
-        ui.out.print(user_text(entry.text))
+        ui.out.print(user_text(entry.text), soft_wrap=True)  # long notes: the terminal wraps
         ui.out.print()

@@ -66,14 +66,18 @@ class Store:
 
     # --- the folder and the lock ---------------------------------------------
 
+    def check_root(self) -> None:
+        """Exit 1 when the data-dir path names a file."""
+        if self.root.exists() and not self.root.is_dir():
+            raise StorageError(f"{self.root} is a file, not a folder; pass another --data-dir")
+
     def ensure_dir(self) -> None:
         """Create the data dir (and parents) and make it private, whatever the umask.
 
         An existing folder only loses group and other access: a folder the user made
         read-only stays read-only, so writes fail with a clear message (exit 1).
         """
-        if self.root.exists() and not self.root.is_dir():
-            raise StorageError(f"{self.root} is a file, not a folder; pass another --data-dir")
+        self.check_root()
         try:
             created = not self.root.exists()
             self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
@@ -121,6 +125,7 @@ class Store:
         None when nothing is saved yet; exit 3 if it is bad.
         """
         path = path or self.progress_path
+        self.check_root()
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
