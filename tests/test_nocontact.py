@@ -122,7 +122,10 @@ def test_commands_over_a_month(runner) -> None:
     with time_machine.travel("2026-03-12 20:00:00+00:00", tick=False):
         slip = run(runner, "nocontact", "slip", "--note", "I replied")
         assert slip.exit_code == 0
-        assert "best run is 11 days" in slip.stderr and "day 1 of 30" in slip.stderr
+        assert (
+            "your best run, 11 days, stays in your record" in slip.stderr
+            and "day 1 of 30" in slip.stderr
+        )
     with time_machine.travel("2026-03-20 08:00:00+00:00", tick=False):
         data = nc_json(runner)
         assert data["day"] == 9 and data["days_remaining"] == 22

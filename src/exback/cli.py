@@ -550,9 +550,14 @@ def nocontact_slip(ctx: typer.Context, note: NoteOption = None) -> None:
     from exback.nocontact import summarise
 
     best = summarise(record, today()).best_streak
+    kept = (
+        f"It does not undo the days you kept: your best run, {best} "
+        f"day{'s' if best != 1 else ''}, stays in your record. "
+        if best
+        else "Starting again is what counts. "
+    )
     session.ui.say(
-        "Logged. Slips happen to almost everyone; it does not undo the days you kept "
-        f"(your best run is {best} day{'s' if best != 1 else ''}, and it stays in your record). "
+        f"Logged. Slips happen to almost everyone. {kept}"
         f"Your count starts again today: day 1 of {record.current.days}."
     )
 

@@ -228,7 +228,7 @@ class Program(Frozen):
 
 # --- saved progress ---------------------------------------------------------
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class Saved(BaseModel):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from exback.errors import DataCorruptError, UsageError
 from exback.export import FORMAT_VERSION, ExportFile, Snapshot
+from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def load_export(path: Path) -> Snapshot:
     progress = data.get("progress")
     if isinstance(progress, dict):
         _check_version(path, progress, "schema_version", SCHEMA_VERSION, "schema")
+        data["progress"] = migrate(progress)  # an export from an older exback
     try:
         parsed = ExportFile.model_validate(data)
     except ValidationError as exc:

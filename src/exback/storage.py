@@ -3,6 +3,9 @@
 Every write goes to a temp file in the same folder, is flushed and fsynced, then
 replaces the old file with os.replace; the previous good copy is kept as
 `<file>.bak`. Every read-modify-write happens under `Store.lock()`.
+
+An older progress.json is migrated in memory on load (migrations.py); the first
+save after that keeps the old file's bytes as `progress.json.v<N>.bak`, for good.
 """
 
 from __future__ import annotations
@@ -147,6 +150,10 @@ class Store:
                 f"{path} was written by a newer exback (schema {version}; this one reads "
                 f"up to {SCHEMA_VERSION}); upgrade exback, nothing was changed"
             )
+        if version < SCHEMA_VERSION:
+            from exback.migrations import migrate
+
+            data = migrate(data)  # in memory only; save_progress keeps the old bytes
         try:
             return Progress.model_validate(data)
         except ValidationError as exc:
@@ -155,9 +162,31 @@ class Store:
             raise _corrupt(path, "1:1", f"{field}: {err['msg']}") from None
 
     def save_progress(self, progress: Progress) -> None:
-        """Write progress atomically (call under lock())."""
+        """Write progress atomically (call under lock()).
+
+        When the file on disk is of an older schema, its bytes are first kept
+        for good as `progress.json.v<N>.bak` (once per old version).
+        """
+        self._keep_old_schema_copy()
         text = progress.model_dump_json(indent=2) + "\n"
         self.write_atomic(self.progress_path, text.encode("utf-8"))
+
+    def _keep_old_schema_copy(self) -> None:
+        path = self.progress_path
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise _storage_error(exc, path) from exc
+        try:
+            version = json.loads(raw).get("schema_version")
+        except (ValueError, AttributeError):
+            return  # not readable JSON: load_progress has already refused it
+        if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
+            kept = path.with_name(f"{path.name}.v{version}.bak")
+            if not kept.exists():
+                self.write_atomic(kept, raw)
 
     def write_atomic(self, path: Path, data: bytes) -> None:
         """Write a file in the data dir atomically, keeping the old one as `.bak`."""
