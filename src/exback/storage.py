@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,15 +172,30 @@ class Store:
         A torn last line left by a crash is moved to `journal.jsonl.torn-<time>`
         first, so the new entry never fuses with it; that path is returned.
         """
+        return self.append_journal_entries([entry])
+
+    def append_journal_entries(self, entries: Sequence[JournalEntry]) -> Path | None:
+        """Append entries as whole lines in one write and one fsync (call under lock()).
+
+        If the write fails part-way (a full disk), the file is cut back to its old
+        length, so nothing is half-added. Returns the torn-tail path, as append_journal.
+        """
         self.ensure_dir()
         path = self.journal_path
         kept = self._set_aside_torn_tail(path)
-        line = entry.model_dump_json() + "\n"
+        data = "".join(e.model_dump_json() + "\n" for e in entries).encode("utf-8")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
             try:
-                os.write(fd, line.encode("utf-8"))
-                os.fsync(fd)
+                old_size = os.fstat(fd).st_size
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                    os.fsync(fd)
+                except OSError:
+                    os.ftruncate(fd, old_size)
+                    raise
             finally:
                 os.close(fd)
         except OSError as exc:
