@@ -21,6 +21,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
     monkeypatch.setenv("EXBACK_DATA_DIR", str(path))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the program cache
     monkeypatch.delenv("EXBACK_CONTENT_DIR", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     return path

@@ -60,9 +60,9 @@ class Session:
 
     def program(self) -> Program:
         if self._program is None:
-            from exback.content import load_program
+            from exback import paths, program_cache
 
-            self._program = load_program(self.content_path)
+            self._program = program_cache.load_program(self.content_path, paths.cache_dir())
         return self._program
 
     @property

@@ -12,11 +12,10 @@ from pydantic import ValidationError
 
 from exback.errors import ContentError
 from exback.models import Program, ProgramFile, Step
+from exback.paths import PROGRAM_FILE, STEPS_DIR
 
 _M = TypeVar("_M", ProgramFile, Step)
 
-PROGRAM_FILE = "program.yaml"
-STEPS_DIR = "steps"
 MAX_FILE_BYTES = 1_000_000
 
 # libyaml is much faster when PyYAML has it; both keep marks.

@@ -14,7 +14,7 @@ Text = Annotated[str, Field(min_length=1)]
 class Frozen(BaseModel):
     """Base for content models: unknown keys are errors, nothing mutates."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- content: the program ---------------------------------------------------
@@ -204,7 +204,7 @@ SCHEMA_VERSION = 1
 class Saved(BaseModel):
     """Base for saved data: unknown keys are errors (they mean a newer writer)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Answer(Saved):
