@@ -1,4 +1,8 @@
-"""Commands that do not prompt must not import questionary or prompt_toolkit."""
+"""What commands load at start-up: never the prompt libraries, nothing they do not use.
+
+Each case runs the CLI in a fresh interpreter and reports the top-level packages it
+imported. Not timed: these are the properties that keep start-up fast.
+"""
 
 from __future__ import annotations
 
@@ -10,72 +14,118 @@ from pathlib import Path
 
 import pytest
 
+from exback.models import JournalEntry
+
+from .conftest import run
+
 PROBE = """
 import json, sys
 from exback.cli import app
 try:
     app(sys.argv[1:], standalone_mode=False)
 finally:
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("questionary", "prompt_toolkit"))
+    loaded = sorted(sys.modules)
     sys.__stderr__.write("MODULES=" + json.dumps(loaded) + "\\n")
 """
 
+PROMPTING = {"questionary", "prompt_toolkit"}
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["--help"],
-        ["status"],
-        ["status", "--json"],
-        ["journal", "add", "a note"],
-        ["journal", "list"],
-        ["where"],
-        ["export"],
-        ["export", "--format", "md"],
-        ["export", "--format", "md", "--output", "{tmp}/report.md"],
-        ["export", "--output", "{tmp}/export.json"],
-        ["restore", "{tmp}/export.json", "--merge"],
-        ["reset", "--confirm", "delete"],
-        ["nocontact", "start", "--days", "30"],
-        ["nocontact"],
-        ["nocontact", "--json"],
-        ["nocontact", "urge", "--note", "x"],
-        ["nocontact", "exception", "--reason", "keys"],
-        ["nocontact", "slip"],
-        ["checkin", "--mood", "5", "--urge", "2", "--note", "ok"],
-        ["help-now"],
-        ["doctor"],
-        ["doctor", "--json"],
-    ],
-)
-def test_no_prompt_libraries_loaded(args: list[str], data_dir: Path) -> None:
-    env = {**os.environ, "EXBACK_DATA_DIR": str(data_dir)}
-    if args[0] == "nocontact" and args[1:2] != ["start"]:  # a countdown to look at
-        subprocess.run(
-            [sys.executable, "-c", PROBE, "nocontact", "start"],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            check=True,
-        )
-    if args[0] in ("restore", "reset"):  # something to restore or delete
-        for step in (["journal", "add", "a note"], ["export", "--output", "{tmp}/export.json"]):
-            _probe(step, data_dir, env)
-    proc = _probe(args, data_dir, env)
-    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES="))
-    assert json.loads(line.removeprefix("MODULES=")) == []
-    assert "Traceback" not in proc.stderr
+# Every command that does not prompt. Add new ones here. "FILE" is replaced by a
+# small jrnl export, "{tmp}" by the test's temp dir.
+NON_PROMPTING = [
+    ["--help"],
+    ["status"],
+    ["status", "--json"],
+    ["journal", "add", "a note"],
+    ["journal", "list"],
+    ["journal", "list", "--json"],
+    ["journal", "import", "FILE"],
+    ["where"],
+    ["export"],
+    ["export", "--format", "md"],
+    ["export", "--format", "md", "--output", "{tmp}/report.md"],
+    ["export", "--output", "{tmp}/export.json"],
+    ["restore", "{tmp}/export.json", "--merge"],
+    ["reset", "--confirm", "delete"],
+    ["nocontact", "start", "--days", "30"],
+    ["nocontact"],
+    ["nocontact", "--json"],
+    ["nocontact", "urge", "--note", "x"],
+    ["nocontact", "exception", "--reason", "keys"],
+    ["nocontact", "slip"],
+    ["checkin", "--mood", "5", "--urge", "2", "--note", "ok"],
+    ["help-now"],
+    ["doctor"],
+    ["doctor", "--json"],
+]
+# What must exist first for a command to do its work rather than refuse.
+SETUP = {
+    "nocontact": [["nocontact", "start"]],
+    "restore": [["journal", "add", "a note"], ["export", "--output", "{tmp}/export.json"]],
+    "reset": [["journal", "add", "a note"]],
+}
 
 
-def _probe(
-    args: list[str], data_dir: Path, env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
-    args = [a.format(tmp=data_dir.parent) for a in args]
-    return subprocess.run(
+def loaded_modules(args: list[str], data_dir: Path) -> set[str]:
+    """The modules that `exback ARGS` imports, in a fresh interpreter."""
+    proc = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
-        env=env,
+        env={**os.environ, "EXBACK_DATA_DIR": str(data_dir)},
         capture_output=True,
         text=True,
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("MODULES="))
+    return set(json.loads(line.removeprefix("MODULES=")))
+
+
+def among(modules: set[str], names: set[str]) -> set[str]:
+    """Which of `names` (modules or packages) were loaded."""
+    return {n for n in names if any(m == n or m.startswith(n + ".") for m in modules)}
+
+
+@pytest.mark.parametrize("args", NON_PROMPTING, ids=" ".join)
+def test_no_prompt_libraries_loaded(args: list[str], data_dir: Path) -> None:
+    export = Path(__file__).parent / "fixtures" / "jrnl_export.json"
+    tmp = str(data_dir.parent)
+    if args[0] in SETUP and args[1:2] != ["start"]:
+        for step in SETUP[args[0]]:
+            loaded_modules([a.format(tmp=tmp) for a in step], data_dir)
+    args = [str(export) if a == "FILE" else a.format(tmp=tmp) for a in args]
+    assert among(loaded_modules(args, data_dir), PROMPTING) == set()
+
+
+@pytest.mark.parametrize(
+    ("args", "not_loaded"),
+    [
+        (["--help"], {"pydantic", "yaml", "rich", "filelock", "importlib.metadata"}),
+        (["journal", "add", "a note"], {"yaml", "rich"}),
+        (["journal", "list", "--json"], {"yaml", "rich", "filelock"}),
+        (["status", "--json"], {"yaml", "rich", "filelock"}),  # the program comes from cache
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+)
+def test_commands_load_only_what_they_use(
+    runner, args: list[str], not_loaded: set[str], data_dir: Path
+) -> None:
+    assert run(runner, "status").exit_code == 0  # fills the program cache, as any first run
+    assert among(loaded_modules(args, data_dir), not_loaded) == set()
+
+
+def test_status_counts_journal_lines_without_decoding_them(runner, data_dir: Path) -> None:
+    run(runner, "journal", "add", "the last note")
+    journal = data_dir / "journal.jsonl"
+    last = journal.read_bytes()
+    # 5,000 earlier lines that are not even JSON: decoding any of them would be exit 3
+    journal.write_bytes(b"not json at all\n" * 5000 + last)
+    result = run(runner, "status", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["journal"]
+    assert summary["count"] == 5001
+    assert summary["last_entry_at"] == JournalEntry.model_validate_json(last).created_at.isoformat()
+    assert "5001 entries" in run(runner, "status").stdout
+    # whereas list needs every entry, and says which line is bad
+    listed = run(runner, "journal", "list")
+    assert listed.exit_code == 3 and "journal.jsonl:1:1" in listed.stderr

@@ -61,9 +61,9 @@ class Session:
 
     def program(self) -> Program:
         if self._program is None:
-            from exback.content import load_program
+            from exback import paths, program_cache
 
-            self._program = load_program(self.content_path)
+            self._program = program_cache.load_program(self.content_path, paths.cache_dir())
         return self._program
 
     @property
@@ -130,6 +130,7 @@ Examples:
   exback journal add "Slept badly, but went for a walk" --mood 4
   echo "a note" | exback journal add --tag evening
   exback journal list --limit 5
+  exback journal import jrnl.json   notes from `jrnl --export json`
   exback where                      where your data is kept
   exback export --format md --output report.md
   exback reset                      delete your data (after a backup)
@@ -314,6 +315,57 @@ def journal_list(
         _print_json([journal.to_json(e) for e in entries])
         return
     journal.render(session.ui, entries)
+
+
+# --- journal import (issue 9) --------------------------------------------------------
+
+
+@journal_app.command("import")
+def journal_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A jrnl export (jrnl --export json) or exback journal list --json; - for stdin.",
+            show_default=False,
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Import notes from jrnl or from another exback; entries already there are skipped.
+
+    \b
+    Examples:
+      jrnl --export json > jrnl.json && exback journal import jrnl.json
+      exback journal list --json > notes.json      (on the old machine)
+      exback journal import notes.json             (on the new one)
+
+    Every entry is checked first: a bad one is exit 2 naming the entry and the
+    field, and nothing is imported. Importing the same file twice adds nothing.
+    """
+    from exback import journal_import as imp
+    from exback.ui import inert, progress
+
+    session = _session(ctx)
+    export = imp.read_export(file)
+    with progress(session.ui, len(export.items), "Checking entries") as update:
+        entries = imp.check_entries(export, update)
+    result = imp.save(session.store, export.format, entries)
+    if as_json:
+        _print_json(
+            {
+                "file": export.name,
+                "format": export.format,
+                "added": result.added,
+                "skipped": result.skipped,
+            }
+        )
+        return
+    session.ui.say(
+        f"Imported {result.added} of {len(entries)} entries from {inert(export.name)} "
+        f"({export.format}); {result.skipped} already in your journal were skipped."
+    )
 
 
 # --- status, where, content --------------------------------------------------------

@@ -13,13 +13,12 @@ from pydantic import ValidationError
 
 from exback.errors import ContentError
 from exback.models import HelpNow, Program, ProgramFile, Step
+from exback.paths import PROGRAM_FILE, STEPS_DIR
 
 _M = TypeVar("_M", ProgramFile, Step, HelpNow)
 
-PROGRAM_FILE = "program.yaml"
 HELP_NOW_FILE = "help_now.yaml"
 REVIEW_EVERY_DAYS = 365
-STEPS_DIR = "steps"
 MAX_FILE_BYTES = 1_000_000
 MAX_ISSUES_PER_FILE = 20  # a file with 100,000 bad keys is one problem, said 20 times
 MAX_DEPTH = 50  # the program needs about 6; the C parser crashes on very deep nesting

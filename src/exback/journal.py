@@ -31,13 +31,18 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
     clean: list[str] = []
     for tag in tags:
         tag = tag.strip()
-        if not tag or len(tag) > MAX_TAG or any(c.isspace() or ord(c) < 32 for c in tag):
+        if not valid_tag(tag):
             raise UsageError(
                 f"--tag {tag!r} is not allowed: use 1 to {MAX_TAG} characters, no spaces"
             )
         if tag not in clean:
             clean.append(tag)
     return JournalEntry(id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean)
+
+
+def valid_tag(tag: str) -> bool:
+    """1 to MAX_TAG characters, no spaces or control characters."""
+    return 0 < len(tag) <= MAX_TAG and not any(c.isspace() or ord(c) < 32 for c in tag)
 
 
 def add(

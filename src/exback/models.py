@@ -14,7 +14,9 @@ Text = Annotated[str, Field(min_length=1)]
 class Frozen(BaseModel):
     """Base for content models: unknown keys are errors, nothing mutates."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a schema is built on first validation, so start-up pays only for
+    # the models a command uses (a cached program is unpickled, never validated).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --- content: the program ---------------------------------------------------
@@ -234,7 +236,7 @@ SCHEMA_VERSION = 2
 class Saved(BaseModel):
     """Base for saved data: unknown keys are errors (they mean a newer writer)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class EarlierAnswer(Saved):

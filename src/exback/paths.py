@@ -8,6 +8,8 @@ from pathlib import Path
 
 DATA_ENV = "EXBACK_DATA_DIR"
 CONTENT_ENV = "EXBACK_CONTENT_DIR"
+PROGRAM_FILE = "program.yaml"
+STEPS_DIR = "steps"
 
 
 def data_dir(override: Path | None = None) -> Path:
@@ -38,3 +40,10 @@ def packaged_content_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "content"
+
+
+def cache_dir() -> Path:
+    """The user cache dir: only the validated program is kept there, never your data."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("exback", appauthor=False)

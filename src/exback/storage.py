@@ -17,7 +17,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,10 +203,18 @@ class Store:
         write fails (a full disk), the file is cut back to its old size: no part of
         the line remains.
         """
+        return self.append_journal_entries([entry])
+
+    def append_journal_entries(self, entries: Sequence[JournalEntry]) -> Path | None:
+        """Append entries as whole lines in one write and one fsync (call under lock()).
+
+        If the write fails part-way (a full disk), the file is cut back to its old
+        length, so nothing is half-added. Returns the torn-tail path, as append_journal.
+        """
         self.ensure_dir()
         path = self.journal_path
         kept = self.set_aside_torn_tail(path)
-        data = (entry.model_dump_json() + "\n").encode("utf-8")
+        data = "".join(e.model_dump_json() + "\n" for e in entries).encode("utf-8")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         except OSError as exc:

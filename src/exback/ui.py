@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -86,3 +88,25 @@ class UI:
 def local_time(moment: dt.datetime) -> str:
     """A stored timestamp shown in the machine's local time zone."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+# --- progress bars (journal import) --------------------------------------------------
+
+PROGRESS_MIN = 2000
+"""Fewer items than this finish too fast for a bar to help."""
+
+
+@contextlib.contextmanager
+def progress(ui: UI, total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A bar on stderr, only when stderr is a terminal and `total` is large.
+
+    Yields `update(done)`, to be called with the number of items done so far.
+    """
+    if total < PROGRESS_MIN or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=ui.err, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done: bar.update(task, completed=done)

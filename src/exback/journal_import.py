@@ -1,0 +1,232 @@
+"""`journal import`: entries from a jrnl JSON export or exback's own `journal list --json`.
+
+Every entry is checked before anything is written; then the new ones are appended
+under the data lock in one write. Importing the same file again adds nothing:
+- an exback entry is the same entry when its `id` is already in the journal;
+- a jrnl entry has no id, so it is the same when an entry with the same moment
+  and text is there. This counts as a multiset: a file holding one note twice in
+  the same minute imports both, and importing it again adds neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
+
+from exback.errors import UsageError
+from exback.journal import MAX_TAG, valid_tag
+from exback.models import JournalEntry
+
+if TYPE_CHECKING:
+    from exback.storage import Store
+
+Format = Literal["jrnl", "exback"]
+
+EXBACK_FIELDS = ("id", "created_at", "text", "mood", "tags")
+JRNL_FIELDS = ("date", "time", "title", "body", "tags", "starred")
+STARRED_TAG = "starred"
+TICK_EVERY = 1000
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+@dataclass(frozen=True)
+class Export:
+    """A parsed export file: its format and its raw entries, not yet checked."""
+
+    name: str
+    format: Format
+    items: list[Any]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    added: int
+    skipped: int
+
+
+def read_export(path: Path) -> Export:
+    """Read and parse FILE (`-` for stdin); exit 2 if it is not JSON of a known shape."""
+    name = "stdin" if str(path) == "-" else str(path)
+    try:
+        raw = sys.stdin.buffer.read() if name == "stdin" else path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); expected a "
+            "jrnl export (jrnl --export json) or exback journal list --json"
+        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: not UTF-8 text; expected a JSON file") from None
+    if isinstance(data, list):
+        return Export(name, "exback", data)
+    if isinstance(data, dict) and isinstance(data.get("entries"), list):
+        return Export(name, "jrnl", data["entries"])
+    raise UsageError(
+        f'{name}: neither a jrnl export (an object with an "entries" list, from '
+        "jrnl --export json) nor exback journal list --json (a list of entries)"
+    )
+
+
+def check_entries(
+    export: Export, advance: Callable[[int], None] = lambda n: None
+) -> list[JournalEntry]:
+    """Every entry as a JournalEntry, or UsageError naming the first bad entry and field.
+
+    `advance(n)` is called now and then with the number of entries checked so far.
+    """
+    convert = _exback_entry if export.format == "exback" else _jrnl_entry
+    entries = []
+    for index, item in enumerate(export.items):
+        entries.append(convert(export.name, index + 1, item))
+        if (index + 1) % TICK_EVERY == 0:
+            advance(index + 1)
+    advance(len(export.items))
+    return entries
+
+
+def new_entries(
+    existing: list[JournalEntry], format: Format, incoming: list[JournalEntry]
+) -> list[JournalEntry]:
+    """The incoming entries that are not in the journal yet (see the module docstring)."""
+    if format == "exback":
+        seen = {e.id for e in existing}
+        fresh = []
+        for entry in incoming:
+            if entry.id not in seen:
+                seen.add(entry.id)
+                fresh.append(entry)
+        return fresh
+    have = Counter((e.created_at, e.text) for e in existing)
+    fresh = []
+    for entry in incoming:
+        key = (entry.created_at, entry.text)
+        if have[key] > 0:
+            have[key] -= 1
+        else:
+            fresh.append(entry)
+    return fresh
+
+
+def save(store: Store, format: Format, entries: list[JournalEntry]) -> ImportResult:
+    """Append the entries that are new, oldest first, under the data lock, in one write."""
+    with store.lock():
+        fresh = new_entries(store.read_journal().entries, format, entries)
+        if fresh:
+            store.append_journal_entries(chronological(format, fresh))
+    return ImportResult(added=len(fresh), skipped=len(entries) - len(fresh))
+
+
+def chronological(format: Format, entries: list[JournalEntry]) -> list[JournalEntry]:
+    """Oldest first, keeping the order that `journal list` shows for equal times.
+
+    exback's list is newest first (equal times: the later-written first); jrnl's
+    export is oldest first.
+    """
+    ordered = entries[::-1] if format == "exback" else entries
+    return sorted(ordered, key=lambda e: e.created_at)
+
+
+# --- one entry of each format --------------------------------------------------------
+
+
+def _bad(name: str, number: int, field: str, message: str) -> NoReturn:
+    raise UsageError(f"{name}: entry {number}: {field}: {message}; nothing was imported")
+
+
+def _object(name: str, number: int, item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        _bad(name, number, "(entry)", "expected an object with " + ", ".join(fields))
+    return item
+
+
+def _text(name: str, number: int, item: dict[str, Any], field: str) -> str:
+    value = item.get(field)
+    if not isinstance(value, str):
+        _bad(name, number, field, "missing or not a string")
+    return value
+
+
+def _tags(name: str, number: int, value: Any, strip_symbol: bool) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        _bad(name, number, "tags", "expected a list of strings")
+    tags: list[str] = []
+    for tag in value:
+        clean = tag[1:] if strip_symbol and tag[:1] in ("@", "#") else tag
+        if not valid_tag(clean):
+            _bad(name, number, "tags", f"{tag!r}: use 1 to {MAX_TAG} characters, no spaces")
+        if clean not in tags:
+            tags.append(clean)
+    return tags
+
+
+def _exback_entry(name: str, number: int, item: Any) -> JournalEntry:
+    entry = _object(name, number, item, EXBACK_FIELDS)
+    for key in entry:
+        if key not in EXBACK_FIELDS:
+            _bad(name, number, str(key), "unknown field; allowed: " + ", ".join(EXBACK_FIELDS))
+    entry_id = _text(name, number, entry, "id")
+    if not _ID.fullmatch(entry_id):
+        _bad(name, number, "id", "expected 1 to 64 letters, digits, '-' or '_'")
+    raw_time = _text(name, number, entry, "created_at")
+    try:
+        created_at = dt.datetime.fromisoformat(raw_time)
+    except ValueError:
+        created_at = None
+    if created_at is None or created_at.utcoffset() is None:
+        _bad(name, number, "created_at", f"{raw_time!r} is not a date-time with a UTC offset")
+    text = _text(name, number, entry, "text")
+    if not text.strip():
+        _bad(name, number, "text", "empty")
+    mood = entry.get("mood")
+    if mood is not None and (isinstance(mood, bool) or not isinstance(mood, int)):
+        _bad(name, number, "mood", "expected null or a whole number from 1 to 10")
+    if mood is not None and not 1 <= mood <= 10:
+        _bad(name, number, "mood", f"{mood} is not a whole number from 1 to 10")
+    tags = _tags(name, number, entry.get("tags", []), strip_symbol=False)
+    return JournalEntry(id=entry_id, created_at=created_at, text=text, mood=mood, tags=tags)
+
+
+def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
+    entry = _object(name, number, item, JRNL_FIELDS)
+    raw_date, raw_time = _text(name, number, entry, "date"), _text(name, number, entry, "time")
+    try:
+        day = dt.date.fromisoformat(raw_date)
+    except ValueError:
+        _bad(name, number, "date", f"{raw_date!r} is not a date like 2026-03-01")
+    try:
+        clock = dt.time.fromisoformat(raw_time)
+    except ValueError:
+        _bad(name, number, "time", f"{raw_time!r} is not a time like 21:15")
+    if clock.tzinfo is not None:
+        _bad(name, number, "time", f"{raw_time!r}: jrnl times carry no UTC offset")
+    # jrnl keeps local wall-clock times; astimezone() gives them this machine's offset then.
+    created_at = dt.datetime.combine(day, clock).astimezone()
+    title = _text(name, number, entry, "title")
+    body = entry.get("body", "")
+    if not isinstance(body, str):
+        _bad(name, number, "body", "not a string")
+    text = f"{title}\n{body}" if body else title
+    if not text.strip():
+        _bad(name, number, "title", "empty, and so is body")
+    tags = _tags(name, number, entry.get("tags", []), strip_symbol=True)
+    starred = entry.get("starred", False)
+    if not isinstance(starred, bool):
+        _bad(name, number, "starred", "expected true or false")
+    if starred and STARRED_TAG not in tags:
+        tags.append(STARRED_TAG)
+    return JournalEntry(
+        id=secrets.token_hex(6), created_at=created_at, text=text, mood=None, tags=tags
+    )
