@@ -212,7 +212,7 @@ def big_export(path: Path, count: int) -> Path:
 def test_large_import_shows_a_progress_bar_on_a_terminal(data_dir: Path, tmp_path: Path) -> None:
     from .test_pty import spawn
 
-    child = spawn(data_dir, "journal", "import", str(big_export(tmp_path / "big.json", 3000)))
+    child = spawn("journal", "import", str(big_export(tmp_path / "big.json", 3000)))
     child.expect("Checking entries")
     child.expect("Imported 3000 of 3000 entries")
     child.expect(pexpect.EOF)
