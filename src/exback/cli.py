@@ -160,8 +160,7 @@ content_app = typer.Typer(
     rich_markup_mode=None,
     no_args_is_help=True,
 )
-nocontact_app = typer.Typer(
-    help="The no-contact countdown: the view, and logging urges, exceptions and slips.",
+nocontact_app = typer.Typer(  # its help is nocontact_view's docstring
     rich_markup_mode=None,
     invoke_without_command=True,
 )
@@ -299,6 +298,9 @@ def journal_list(
     \b
     Examples:
       exback journal list --limit 5
+    exback nocontact                  the no-contact countdown and its calendar
+    exback checkin --mood 6 --urge 3  a daily check-in
+    exback help-now                   what to do if you are in danger or crisis
       exback journal list --json
     """
     from exback import journal
