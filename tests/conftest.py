@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +56,29 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@contextlib.contextmanager
+def lock_held(data_dir: Path, seconds: float = 30) -> Iterator[None]:
+    """Another process holds the data lock (for `seconds`, then releases it)."""
+    data_dir.mkdir(mode=0o700, exist_ok=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from filelock import FileLock; "
+            f"lock = FileLock({str(data_dir / '.lock')!r}); lock.acquire(); "
+            f"print('held', flush=True); time.sleep({seconds}); lock.release()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def run(runner: CliRunner, *args: str, input: str | None = None) -> object:

@@ -22,7 +22,7 @@ import pytest
 from exback.cli import app
 from exback.storage import Store
 
-from .conftest import run
+from .conftest import lock_held, run
 
 
 @dataclass(frozen=True)
@@ -231,20 +231,7 @@ def test_four_processes_100_journal_adds_each_with_answer_saves(
 def test_second_process_waits_for_the_lock_then_gives_up_or_proceeds(
     runner, data_dir: Path
 ) -> None:
-    data_dir.mkdir(mode=0o700)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import time; from filelock import FileLock; "
-            f"lock = FileLock({str(data_dir / '.lock')!r}); lock.acquire(); "
-            "print('held', flush=True); time.sleep(1.5); lock.release()",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held(data_dir, seconds=1.5):
         start = time.monotonic()
         gave_up = run(runner, "--lock-timeout", "0.6", "journal", "add", "impatient")
         assert gave_up.exit_code == 4
@@ -254,7 +241,4 @@ def test_second_process_waits_for_the_lock_then_gives_up_or_proceeds(
         assert waited.exit_code == 0, waited.output
         assert "waiting for another exback" in waited.stderr
         assert "Saved to your journal" in waited.stderr
-    finally:
-        holder.kill()
-        holder.wait()
     assert _journal_marks(Store(data_dir)) == {"patient"}

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from .conftest import run
+from .conftest import lock_held, run
 from .test_pty import spawn
 
 
@@ -222,28 +220,13 @@ def test_only_a_held_lock_is_reported(runner, data_dir: Path, answers: Path) -> 
     assert (data_dir / ".lock").exists()
     assert _doctor(runner)[0] == 0  # a lock file nobody holds is harmless
     (data_dir / "progress.json").write_text("{bad")
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import time; from filelock import FileLock; "
-            f"lock = FileLock({str(data_dir / '.lock')!r}); lock.acquire(); "
-            "print('held', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held(data_dir):
         code, data = _doctor(runner)
         assert code == 1
         assert any("another exback is using" in p["problem"] for p in data["problems"])
         repaired = run(runner, "--lock-timeout", "0.5", "doctor", "--repair", "--yes")
         assert repaired.exit_code == 4
         assert (data_dir / "progress.json").read_text() == "{bad"
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")

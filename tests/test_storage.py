@@ -190,31 +190,3 @@ def test_two_processes_200_journal_adds_each_keep_all_400(data_dir: Path) -> Non
     texts = {json.loads(line)["text"] for line in lines}
     assert len(lines) == 400
     assert texts == {f"{n}-{i}" for n in "ab" for i in range(200)}
-
-
-def test_lock_held_elsewhere_waits_then_exits_4(runner, data_dir: Path) -> None:
-    from filelock import FileLock
-
-    data_dir.mkdir(mode=0o700)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, time; from filelock import FileLock; "
-            f"l = FileLock({str(data_dir / '.lock')!r}); l.acquire(); "
-            "print('held', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        result = run(runner, "--lock-timeout", "1", "journal", "add", "blocked")
-        assert result.exit_code == 4
-        assert "waiting for another exback" in result.stderr
-        assert "held by another exback" in result.stderr
-    finally:
-        holder.kill()
-        holder.wait()
-    assert not (data_dir / "journal.jsonl").exists()
-    assert FileLock(data_dir / ".lock").acquire(timeout=1)

@@ -11,10 +11,8 @@ under the data lock in one write. Importing the same file again adds nothing:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import secrets
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from exback.errors import UsageError
 from exback.journal import MAX_TAG, valid_tag
+from exback.jsonfile import read_json
 from exback.models import JournalEntry
 
 if TYPE_CHECKING:
@@ -57,19 +56,7 @@ class ImportResult:
 def read_export(path: Path) -> Export:
     """Read and parse FILE (`-` for stdin); exit 2 if it is not JSON of a known shape."""
     name = "stdin" if str(path) == "-" else str(path)
-    try:
-        raw = sys.stdin.buffer.read() if name == "stdin" else path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); expected a "
-            "jrnl export (jrnl --export json) or exback journal list --json"
-        ) from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{name}: not UTF-8 text; expected a JSON file") from None
+    data = read_json(path, "a jrnl export (jrnl --export json) or exback journal list --json")
     if isinstance(data, list):
         return Export(name, "exback", data)
     if isinstance(data, dict) and isinstance(data.get("entries"), list):

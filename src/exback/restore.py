@@ -7,7 +7,6 @@ progress.json and journal.jsonl are each replaced atomically (with `.bak`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from exback.errors import DataCorruptError, UsageError
 from exback.export import FORMAT_VERSION, ExportFile, Snapshot
+from exback.jsonfile import read_json
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 
@@ -28,19 +28,7 @@ Record = TypeVar("Record", bound=BaseModel)
 
 def load_export(path: Path) -> Snapshot:
     """A json export, fully checked: exit 2 for a bad file, 3 for one from a newer exback."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
-            "restore reads a file made by 'exback export --format json'"
-        ) from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text; restore reads a json export") from None
+    data = read_json(path, "a file made by 'exback export --format json'")
     if not isinstance(data, dict) or "exback_export" not in data:
         raise UsageError(
             f"{path}: not an exback export (no 'exback_export' key); "
