@@ -38,9 +38,9 @@ SIZES = (0, 10_000, 100_000)
 SLOWEST = ("jrnl", "journal add", 100_000)
 ONCE_OVER = 10.0
 """Seconds: a command whose warm-up run takes longer is timed by that one run only."""
-ANSWERS = """understand:
-  reasons: We stopped making time for each other.
-  my_part: I withdrew when things got hard.
+ANSWERS = """understand_breakup:
+  who_ended: they_did
+  what_happened: We stopped making time for each other.
   clarity: 6
 """
 MINIMAL_TYPER_APP = """
