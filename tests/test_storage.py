@@ -120,15 +120,6 @@ def test_private_permissions_under_umask_022(tmp_path: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
-def test_data_dir_that_is_a_file(runner, tmp_path: Path) -> None:
-    target = tmp_path / "afile"
-    target.write_text("x")
-    result = run(runner, "--data-dir", str(target), "journal", "add", "hello")
-    assert result.exit_code == 1
-    assert "is a file" in result.stderr
-    assert target.read_text() == "x"
-
-
 def test_torn_last_line_is_skipped_on_read_and_kept_on_next_write(runner, data_dir: Path) -> None:
     assert run(runner, "journal", "add", "first").exit_code == 0
     journal = data_dir / "journal.jsonl"

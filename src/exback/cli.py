@@ -512,6 +512,7 @@ def nocontact_start(
       exback nocontact start --days 30 --restart
     """
     from exback import daily
+    from exback.nocontact import Countdown
 
     session = _session(ctx)
     program = session.program()
@@ -533,11 +534,12 @@ def nocontact_start(
         if not wizard.ask_confirm("A countdown is running. Start again from today?", False):
             session.ui.say("Nothing changed; your countdown goes on.")
             return
-    daily.start(session.store, days, today(), now())
+    run = daily.start(session.store, days, today(), now()).current
+    ends_on = Countdown(run.started_on, run.days, today()).ends_on
     exceptions = "; ".join(settings.exceptions) or "none named"
     session.ui.say(
-        f"No contact started: {days} days from today ({today().isoformat()}), "
-        f"complete on {(today() + dt.timedelta(days=days)).isoformat()}. "
+        f"No contact started: {days} days from today ({run.started_on.isoformat()}), "
+        f"complete on {ends_on.isoformat()}. "
         f"Contact about practical matters does not break it: {exceptions}."
     )
 

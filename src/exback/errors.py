@@ -57,6 +57,12 @@ class NotInteractiveError(ExbackError):
     exit_code = USAGE
 
 
+class Interrupted(ExbackError):
+    """Ctrl-C or Ctrl-D at a prompt: what was answered before it is saved."""
+
+    exit_code = INTERRUPTED
+
+
 class StorageError(ExbackError):
     """The data dir cannot be read or written (permissions, disk full)."""
 

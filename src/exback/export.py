@@ -291,20 +291,17 @@ def day_mark(record: NoContactRecord, day: dt.date) -> str:
 
 def calendar(record: NoContactRecord, today: dt.date) -> list[str]:
     """A Markdown table, one row per week (Monday first), from the first run to today."""
-    first = min(r.started_on for r in record.runs)
     last_planned = max(r.started_on + dt.timedelta(days=r.days - 1) for r in record.runs)
-    last_event = max((e.on for e in record.events), default=first)
-    last = max(first, min(today, max(last_planned, last_event)))
-    monday = first - dt.timedelta(days=first.weekday())
+    last_event = max((e.on for e in record.events), default=last_planned)
     rows = [
         "| Week of | Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
         "| --- | :-: | :-: | :-: | :-: | :-: | :-: | :-: |",
     ]
-    while monday <= last:
-        days = [monday + dt.timedelta(days=i) for i in range(7)]
-        cells = [day_mark(record, d) if first <= d <= last else " " for d in days]
+    for week in nocontact.calendar_weeks(record, min(today, max(last_planned, last_event))):
+        monday = next(d for d in week if d is not None)
+        monday -= dt.timedelta(days=monday.weekday())
+        cells = [day_mark(record, d) if d is not None else " " for d in week]
         rows.append(f"| {monday.isoformat()} | " + " | ".join(cells) + " |")
-        monday += dt.timedelta(days=7)
     return rows
 
 

@@ -61,6 +61,17 @@ def add(
     return entry
 
 
+def new_by_id(existing: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
+    """The incoming entries whose id is in neither `existing` nor earlier in `incoming`."""
+    seen = {e.id for e in existing}
+    fresh = []
+    for entry in incoming:
+        if entry.id not in seen:
+            seen.add(entry.id)
+            fresh.append(entry)
+    return fresh
+
+
 def newest_first(entries: list[JournalEntry]) -> list[JournalEntry]:
     """Entries by time, newest first; entries of the same second keep file order reversed."""
     order = sorted(enumerate(entries), key=lambda pair: (pair[1].created_at, pair[0]), reverse=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from exback.errors import UsageError
-from exback.journal import MAX_TAG, valid_tag
+from exback.journal import MAX_TAG, new_by_id, valid_tag
 from exback.jsonfile import read_json
 from exback.models import JournalEntry
 
@@ -89,13 +89,7 @@ def new_entries(
 ) -> list[JournalEntry]:
     """The incoming entries that are not in the journal yet (see the module docstring)."""
     if format == "exback":
-        seen = {e.id for e in existing}
-        fresh = []
-        for entry in incoming:
-            if entry.id not in seen:
-                seen.add(entry.id)
-                fresh.append(entry)
-        return fresh
+        return new_by_id(existing, incoming)
     have = Counter((e.created_at, e.text) for e in existing)
     fresh = []
     for entry in incoming:

@@ -128,10 +128,10 @@ def day_kind(record: NoContactRecord, day: dt.date) -> DayKind:
     return "outside"
 
 
-def calendar_weeks(record: NoContactRecord, today: dt.date) -> list[list[dt.date | None]]:
-    """Weeks (Monday first) from the first run's start to today; None pads outside days."""
+def calendar_weeks(record: NoContactRecord, last: dt.date) -> list[list[dt.date | None]]:
+    """Weeks (Monday first) from the first run's start to `last`; None pads outside days."""
     first = record.runs[0].started_on
-    last = max(first, today)
+    last = max(first, last)
     monday = first - dt.timedelta(days=first.weekday())
     weeks: list[list[dt.date | None]] = []
     while monday <= last:

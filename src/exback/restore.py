@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from exback.errors import DataCorruptError, UsageError
 from exback.export import FORMAT_VERSION, ExportFile, Snapshot
+from exback.journal import new_by_id
 from exback.jsonfile import read_json
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
@@ -145,12 +146,7 @@ def _journal_bytes(entries: list[JournalEntry]) -> bytes:
 
 def merge_journal(current: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
     """Current entries plus incoming ones whose id is new, ordered by time (stable)."""
-    seen = {e.id for e in current}
-    extra = []
-    for entry in incoming:
-        if entry.id not in seen:
-            seen.add(entry.id)
-            extra.append(entry)
+    extra = new_by_id(current, incoming)
     if not extra:
         return current
     return sorted([*current, *extra], key=lambda e: e.created_at)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from exback import nocontact
 from exback import program as logic
-from exback.errors import ExbackError, UsageError
+from exback.errors import Interrupted, UsageError
 from exback.models import (
     ChoiceQuestion,
     ConfirmQuestion,
@@ -41,13 +41,7 @@ if TYPE_CHECKING:
     from exback.storage import Store
     from exback.ui import UI
 
-RESUME = "Your answers are saved. Run 'exback start' to carry on where you left off."
-
-
-class Interrupted(ExbackError):
-    """Ctrl-C or Ctrl-D at a prompt: what was answered is saved."""
-
-    exit_code = 130
+RESUME = "Every answer you gave is saved. Run 'exback start' to carry on where you left off."
 
 
 # --- prompts -------------------------------------------------------------------------
