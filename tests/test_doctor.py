@@ -7,11 +7,10 @@ import os
 import stat
 from pathlib import Path
 
-import pexpect
 import pytest
 
 from .conftest import lock_held, run
-from .test_pty import spawn
+from .screen import Terminal
 
 
 @pytest.fixture
@@ -233,18 +232,16 @@ def test_only_a_held_lock_is_reported(runner, data_dir: Path, answers: Path) -> 
 def test_repair_asks_first_in_a_terminal(runner, data_dir: Path, answers: Path) -> None:
     _fill(runner, answers)
     (data_dir / "progress.json").write_text("{bad")
-    child = spawn("doctor", "--repair")
-    child.expect("Make these repairs")
-    child.send("n")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 1
+    term = Terminal("doctor", "--repair")
+    term.wait_for("Make these repairs")
+    term.wait_prompt()
+    term.type("n\r")
+    assert term.finish() == 1
     assert (data_dir / "progress.json").read_text() == "{bad"
-    child = spawn("doctor", "--repair")
-    child.expect("Make these repairs")
-    child.send("y")
-    child.expect("All good")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    term = Terminal("doctor", "--repair")
+    term.wait_for("Make these repairs")
+    term.wait_prompt()
+    term.type("y\r")
+    term.wait_for("All good")
+    assert term.finish() == 0
     assert run(runner, "status").exit_code == 0

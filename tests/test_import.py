@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
 import time_machine
 
@@ -210,14 +209,12 @@ def big_export(path: Path, count: int) -> Path:
 
 
 def test_large_import_shows_a_progress_bar_on_a_terminal(data_dir: Path, tmp_path: Path) -> None:
-    from .test_pty import spawn
+    from .screen import Terminal
 
-    child = spawn("journal", "import", str(big_export(tmp_path / "big.json", 3000)))
-    child.expect("Checking entries")
-    child.expect("Imported 3000 of 3000 entries")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    term = Terminal("journal", "import", str(big_export(tmp_path / "big.json", 3000)))
+    assert term.finish() == 0
+    assert "Checking entries" in term.transcript  # the bar, drawn on the terminal
+    assert "Imported 3000 of 3000 entries" in term.transcript
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, tmp_path: Path) -> None:

@@ -284,8 +284,8 @@ def test_checkin_once_a_day_with_replace(runner) -> None:
 def test_checkin_prompts_for_what_is_missing(runner, data_dir: Path, monkeypatch) -> None:
     monkeypatch.setattr(cli, "stdin_is_terminal", lambda: True)
     with create_pipe_input() as pipe:
-        # mood: 1..10, pick 5 (four downs); urge 0..10, pick 0; note: "tired"
-        pipe.send_text("\x1b[B" * 4 + "\r" + "\r" + "tired\r")
+        # mood: 1..10, 5; urge 0..10, 0; note: "tired"
+        pipe.send_text("5\r" + "0\r" + "tired\r")
         pipe.close()
         with create_app_session(input=pipe, output=DummyOutput()):
             result = run(runner, "checkin")

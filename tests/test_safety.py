@@ -221,7 +221,7 @@ def test_wizard_pause_lasts_until_the_next_day(
         _ready_for_contact(data_dir, runner, tmp_path)
         with create_pipe_input() as pipe:
             # unanswered: "One or more" (pauses), asked_space: "No", easing_pain: "No"
-            pipe.send_text("\x1b[B\r" + "\x1b[B\r" + "\x1b[B\r")
+            pipe.send_text("2\r" + "2\r" + "2\r")
             pipe.close()
             with create_app_session(input=pipe, output=DummyOutput()):
                 result = run(runner, "start", "--step", "reach_out")

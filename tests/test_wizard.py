@@ -15,7 +15,6 @@ from exback import cli
 
 from .conftest import run
 
-DOWN = "\x1b[B"
 ENTER = "\r"
 FINISH = "\x1b\r"  # Esc, Enter: ends a multiline answer
 CTRL_C = "\x03"
@@ -48,24 +47,26 @@ def saved(data_dir: Path) -> dict:
 
 def understand_keys() -> str:
     # reasons (multiline), my_part (text), their_view (optional text), clarity (scale 1..10)
-    return "We grew apart" + FINISH + "I stopped listening" + ENTER + ENTER + DOWN * 5 + ENTER
+    return "We grew apart" + FINISH + "I stopped listening" + ENTER + ENTER + "6" + ENTER
+
+
+# the review's menu (fixture steps have no things to do): 1 Continue, 2 Redo one
+# question, 3 Help now, 4 Stop for now
+CONTINUE, REDO, STOP = "1" + ENTER, "2" + ENTER, "4" + ENTER
 
 
 def test_first_walk_review_redo_then_next_step(runner, data_dir: Path) -> None:
     keys = (
         understand_keys()
-        # review: Continue / Redo one question / Stop -> redo the second question
-        + DOWN
-        + ENTER
-        + DOWN
+        + REDO
+        + "2"
         + ENTER  # which question: my_part
         + "\x15I withdrew"
         + ENTER  # Ctrl-U clears the previous answer shown as default
-        + ENTER  # review again: Continue
-        # the next step is the safety check: answer "no" to all four
-        + (DOWN + ENTER) * 4
-        + DOWN * 2
-        + ENTER  # review: Stop for now
+        + CONTINUE
+        # the next step is the safety check: answer "no" (2) to all four
+        + ("2" + ENTER) * 4
+        + STOP
     )
     result = drive(runner, keys)
     assert result.exit_code == 0, result.output
@@ -82,20 +83,19 @@ def test_first_walk_review_redo_then_next_step(runner, data_dir: Path) -> None:
     assert states["safety_check"] == "done"
     assert status(runner)["routes"] == []
     assert "Run 'exback start' to carry on" in result.stderr
-    assert result.stderr.startswith("If you need support right now: exback help-now\n")
+    assert result.stderr.startswith("If you need support right now: exback help-now")
 
 
 def test_ctrl_c_keeps_answers_and_resume_asks_only_the_rest(runner, data_dir: Path) -> None:
     first = drive(runner, "We grew apart" + FINISH + CTRL_C)
     assert first.exit_code == 130
     assert first.stderr.strip().endswith("Run 'exback start' to carry on where you left off.")
+    assert "draft" not in first.stderr  # nothing was being typed
     assert saved(data_dir)["steps"]["understand"]["answers"]["reasons"]["value"] == (
         "We grew apart"
     )
-    # resume: the home menu's first entry continues the same step at my_part
-    second = drive(
-        runner, ENTER + "I stopped listening" + ENTER + ENTER + DOWN * 5 + ENTER + DOWN * 2 + ENTER
-    )
+    # resume: the home menu's first entry (filled in) continues the same step at my_part
+    second = drive(runner, ENTER + "I stopped listening" + ENTER + ENTER + "6" + ENTER + STOP)
     assert second.exit_code == 0, second.output
     answers = saved(data_dir)["steps"]["understand"]["answers"]
     assert answers["reasons"]["value"] == "We grew apart"  # not asked again
@@ -116,7 +116,7 @@ def test_route_switch_closes_contact_steps_at_once(runner, data_dir: Path, tmp_p
     answers.write_text("understand: {reasons: r, my_part: m, clarity: 5}\n")
     assert run(runner, "start", "--answers-file", str(answers)).exit_code == 0
     # home: Continue -> safety check: first question "Yes" (routes), the rest "No"
-    keys = ENTER + ENTER + (DOWN + ENTER) * 3 + DOWN * 2 + ENTER
+    keys = ENTER + "1" + ENTER + ("2" + ENTER) * 3 + STOP
     result = drive(runner, keys)
     assert result.exit_code == 0, result.output
     assert "Moving on, for you" in result.stdout
@@ -148,17 +148,15 @@ def test_locked_step_is_refused_with_its_reason(runner, tmp_path: Path) -> None:
 @time_machine.travel("2026-11-22 21:00:00+00:00", tick=False)
 def test_no_contact_step_starts_the_countdown(runner, data_dir: Path) -> None:
     keys = (
-        " "
-        + DOWN
-        + " "
+        "1 2"
         + ENTER  # terms: tick two
         + "Go for a walk"
         + ENTER  # urge plan
+        + "y"
         + ENTER  # ready: yes
-        + DOWN * 2
-        + ENTER  # 30 days (the third choice)
-        + DOWN * 2
-        + ENTER  # review: stop for now
+        + "30"
+        + ENTER  # 30 days
+        + STOP
     )
     result = drive(runner, keys, "--step", "no_contact")
     assert result.exit_code == 0, result.output

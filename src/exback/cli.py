@@ -30,6 +30,7 @@ from exback import errors
 
 if TYPE_CHECKING:
     from exback.models import Program
+    from exback.prompts import Prompter
     from exback.storage import Store
     from exback.ui import UI
 
@@ -65,6 +66,12 @@ class Session:
 
             self._program = program_cache.load_program(self.content_path, paths.cache_dir())
         return self._program
+
+    def prompter(self, stop_message: str | None = None) -> Prompter:
+        """Prompts on this session's terminal; Ctrl-C there says `stop_message`."""
+        from exback.prompts import NOTHING_SAVED, Prompter
+
+        return Prompter(self.ui, stop_message=stop_message or NOTHING_SAVED)
 
     @property
     def ui(self) -> UI:
@@ -265,12 +272,12 @@ def journal_add(
 
     session = _session(ctx)
     if text is None:
-        text = _read_text_input("Your note:")
+        text = _read_text_input(session, "Your note:")
     entry = journal.add(session.store, text, mood, tag or [], now())
     session.ui.say(f"Saved to your journal ({entry.created_at.astimezone():%Y-%m-%d %H:%M}).")
 
 
-def _read_text_input(prompt: str) -> str:
+def _read_text_input(session: Session, prompt: str) -> str:
     """Text from stdin when it is piped, else from a prompt."""
     if not sys.stdin.isatty():
         try:  # bytes, so that every character arrives exactly as sent
@@ -280,9 +287,7 @@ def _read_text_input(prompt: str) -> str:
                 f"stdin is not UTF-8 text (byte {exc.start}); nothing was saved"
             ) from None
         return data[:-1] if data.endswith("\n") else data
-    from exback import wizard
-
-    return wizard.ask_text(prompt)
+    return session.prompter().text(prompt)
 
 
 @journal_app.command("list")
@@ -519,9 +524,7 @@ def nocontact_start(
     settings = program.no_contact
     interactive = stdin_is_terminal()
     if days is None and interactive:
-        from exback import wizard
-
-        days = wizard.ask_days(settings.choices, settings.default_days)
+        days = session.prompter().days(settings.choices, settings.default_days)
     days = days or settings.default_days
     if daily.running(session.store.load_progress(), today()) and not restart:
         if not interactive:
@@ -529,9 +532,7 @@ def nocontact_start(
                 "a no-contact countdown is already running; pass --restart to start again "
                 "(the current run stays in your history)"
             )
-        from exback import wizard
-
-        if not wizard.ask_confirm("A countdown is running. Start again from today?", False):
+        if not session.prompter().confirm("A countdown is running. Start again from today?"):
             session.ui.say("Nothing changed; your countdown goes on.")
             return
     run = daily.start(session.store, days, today(), now()).current
@@ -655,25 +656,22 @@ def checkin(
             raise errors.UsageError(
                 "you have checked in today already; pass --replace to replace it"
             )
-        from exback import wizard
-
         question = f"You checked in today (mood {existing.mood}, urge {existing.urge}). Replace it?"
-        if not wizard.ask_confirm(question, False):
+        if not session.prompter().confirm(question):
             session.ui.say("Nothing changed; today's check-in stays as it was.")
             return
         replace = True
     if mood is None or urge is None:
-        from exback import wizard
-
+        ask = session.prompter()
         ask_note = mood is None and urge is None and note is None
         if mood is None:
-            mood = wizard.ask_number("How is your mood?", 1, 10, "low", "good")
+            mood = ask.number("How is your mood?", 1, 10, "low", "good")
         if urge is None:
-            urge = wizard.ask_number(
+            urge = ask.number(
                 "How strong is the urge to contact them?", 0, 10, "none", "overwhelming"
             )
         if ask_note:
-            note = wizard.ask_optional_text("Anything to note? (Enter to skip)")
+            note = ask.optional_text("Anything to note? (Enter to skip)")
     replaced = daily.checkin(session.store, mood, urge, note, replace, today(), now())
     verb = "replaced" if replaced else "saved"
     session.ui.say(f"Check-in {verb} for {today().isoformat()}: mood {mood}/10, urge {urge}/10.")
@@ -837,9 +835,8 @@ def reset(
                 "reset asks you to type 'delete', but there is no terminal; "
                 "pass --confirm delete. Nothing was deleted"
             )
-        from exback import wizard
-
-        if not wizard.ask_word("Type delete to delete these files:", "delete"):
+        prompter = session.prompter("interrupted; nothing was deleted")
+        if not prompter.word("Type delete to delete these files:", "delete"):
             raise errors.ExbackError("you did not type 'delete'; nothing was deleted")
 
     plan = resetting.reset(session.store, parts, not no_backup, ask, now(), __version__)
@@ -938,7 +935,7 @@ def start(
         summary = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
         session.ui.say(summary)
         return
-    walk = wizard.Walk(program, session.store, session.ui, now, today)
+    walk = wizard.Walk(program, session.store, session.ui, now, today, lambda: help_now(ctx))
     if step is not None:
         walk.open_step(step)  # unknown or locked: exit 2 before anything else
     if no_input or not stdin_is_terminal():
@@ -1001,9 +998,9 @@ def doctor(
     if repair and any(f.fix for f in findings):
         if not yes:
             checks.render(session.ui, checks.report(store, findings, []))
-            from exback import wizard
-
-            if not wizard.confirm("Make these repairs?"):
+            if not session.prompter("interrupted; nothing was changed").confirm(
+                "Make these repairs?"
+            ):
                 session.ui.say("Nothing was changed.")
                 raise typer.Exit(errors.ERROR)
         changes = checks.repair(store, now())

@@ -58,9 +58,16 @@ class NotInteractiveError(ExbackError):
 
 
 class Interrupted(ExbackError):
-    """Ctrl-C or Ctrl-D at a prompt: what was answered before it is saved."""
+    """Ctrl-C or Ctrl-D at a prompt: what was answered before it is saved.
+
+    `draft` is what had been typed at the prompt, for the walk to keep.
+    """
 
     exit_code = INTERRUPTED
+
+    def __init__(self, message: str, draft: str = "") -> None:
+        super().__init__(message)
+        self.draft = draft
 
 
 class StorageError(ExbackError):

@@ -256,6 +256,8 @@ class StepProgress(Saved):
     completed_at: dt.datetime | None = None
     answers: dict[str, Answer] = {}
     actions_done: list[str] = []
+    drafts: dict[str, str] = {}
+    """Half-typed answers kept when a prompt was interrupted, by question id."""
 
 
 class RouteChange(Saved):
@@ -328,6 +330,8 @@ class Progress(Saved):
     no_contact: NoContactRecord | None = None
     checkins: list[Checkin] = []
     pressure_checks: list[PressureRecord] = []
+    current_step: str | None = None
+    """The step the walk was in when it stopped; `start` carries on there."""
 
     def active_routes(self) -> set[str]:
         """Routes whose latest change switched them on."""

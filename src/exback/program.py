@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from exback.models import (
     Answer,
+    Choice,
     ChoiceQuestion,
     ConfirmQuestion,
     EarlierAnswer,
@@ -246,10 +247,7 @@ def record_answer(
     Completes the step when its last required question is answered. A route is on
     while any answer selects one of its choices; each switch is logged with its date.
     """
-    saved = progress.steps.get(step.id)
-    if saved is None:
-        saved = StepProgress(started_at=now)
-        progress.steps[step.id] = saved
+    saved = step_progress(progress, step, now)
     old = saved.answers.get(question.id)
     answer = Answer(value=value, answered_at=now)
     if old is not None:
@@ -261,6 +259,33 @@ def record_answer(
         saved.completed_at = now
     progress.updated_at = now
     return _sync_routes(program, progress, step, question, now)
+
+
+def step_progress(progress: Progress, step: Step, now: dt.datetime) -> StepProgress:
+    """The step's saved progress, created (started now) on first use."""
+    saved = progress.steps.get(step.id)
+    if saved is None:
+        saved = StepProgress(started_at=now)
+        progress.steps[step.id] = saved
+    return saved
+
+
+def actions_question(step: Step) -> MultiQuestion:
+    """The step's things to do as a question: which of them are done?"""
+    return MultiQuestion(
+        id="actions_done",
+        kind="multi",
+        prompt="Which of these have you done?",
+        choices=[Choice(value=a.id, label=a.text) for a in step.actions],
+        required=False,
+    )
+
+
+def set_actions_done(progress: Progress, step: Step, done: list[str], now: dt.datetime) -> None:
+    """Record which of the step's things to do are done (unknown ids are ignored)."""
+    known = [a.id for a in step.actions]
+    step_progress(progress, step, now).actions_done = [a for a in known if a in done]
+    progress.updated_at = now
 
 
 def _sync_routes(

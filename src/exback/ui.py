@@ -56,13 +56,17 @@ class UI:
         self._out: Console | None = None
         self._err: Console | None = None
 
+    @property
+    def plain(self) -> bool:
+        """No colour or styles: --no-color, NO_COLOR or TERM=dumb."""
+        return self.no_color or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+
     def _make(self, stream_is_err: bool) -> Console:
         from rich.console import Console
 
-        plain = self.no_color or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
         return Console(
             stderr=stream_is_err,
-            color_system=None if plain else "auto",
+            color_system=None if self.plain else "auto",
             highlight=False,
             emoji=False,
             soft_wrap=False,

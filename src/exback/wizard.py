@@ -1,14 +1,17 @@
-"""The guided walk: the only module that prompts (questionary), plus --answers-file.
+"""The guided walk, plus --answers-file. Prompts come from prompts.py.
 
-The walk, as `run()` does it:
-1. First run: a welcome (what exback is, where the data stays), then the first step.
-2. Later runs: a home menu (continue, choose a step, review a finished step,
-   the countdown, quit). `--step ID` goes straight to one step.
-3. A step: a panel with its summary and tips, then each unanswered question;
-   every answer is saved at once (under the lock), routes switch at once.
-4. After the last question: the no-contact step starts the countdown; then a
-   review of the step's answers: continue, redo one question, or stop for now.
-5. Ctrl-C or Ctrl-D at any prompt: what was answered stays saved; exit 130.
+The walk, as `Walk.run()` does it:
+1. First run: a welcome (what exback is, how long it takes, where the data stays),
+   then the first step.
+2. Later runs: a home menu (continue where you left off, choose a step, review a
+   finished step, the countdown, help now, quit). `--step ID` goes straight to one step.
+3. A step: a panel "Step N of M" with its summary, tips and things to do, then each
+   open question ("question k of n"); every answer is saved at once (under the lock),
+   and routes switch at once. Ctrl-B goes back one question.
+4. After the last question: the no-contact step starts the countdown; then a review of
+   the step: continue, redo a question, tick off things to do, help now, or stop.
+5. Ctrl-C or Ctrl-D at any prompt: what was answered stays saved, what was being typed
+   is kept as a draft of that question, and the step is where `start` carries on; 130.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,192 +27,30 @@ from exback import nocontact
 from exback import program as logic
 from exback.errors import Interrupted, UsageError
 from exback.models import (
-    ChoiceQuestion,
-    ConfirmQuestion,
-    MultilineQuestion,
-    MultiQuestion,
     Program,
     Progress,
     Question,
     RouteChange,
-    ScaleQuestion,
     Step,
-    TextQuestion,
 )
+from exback.prompts import GoBack, Option, Prompter
 
 if TYPE_CHECKING:
     from exback.storage import Store
     from exback.ui import UI
 
-RESUME = "Every answer you gave is saved. Run 'exback start' to carry on where you left off."
-
-
-# --- prompts -------------------------------------------------------------------------
-
-
-def _ask(prompt: Any) -> Any:
-    """Run one questionary prompt; Ctrl-C and Ctrl-D become Interrupted."""
-    try:
-        return prompt.unsafe_ask()
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(RESUME) from None
-
-
-def ask_text(prompt: str) -> str:
-    """One line of text from a prompt (Ctrl-C exits 130, nothing saved)."""
-    import questionary
-
-    try:
-        return str(questionary.text(prompt).unsafe_ask())
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted("interrupted; nothing was saved") from None
-
-
-def ask_word(prompt: str, word: str) -> bool:
-    """Whether the person typed `word` exactly (for reset); Ctrl-C exits 130."""
-    import questionary
-
-    try:
-        typed = questionary.text(prompt).unsafe_ask()
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted("interrupted; nothing was deleted") from None
-    return bool(typed == word)
-
-
-def ask_confirm(message: str, default: bool) -> bool:
-    """A yes/no question."""
-    return bool(ask(ConfirmQuestion(id="confirm", kind="confirm", prompt=message, default=default)))
-
-
-def ask_number(message: str, low: int, high: int, low_label: str, high_label: str) -> int:
-    """A whole number on a scale, chosen from a list."""
-    question = ScaleQuestion(
-        id="number",
-        kind="scale",
-        prompt=message,
-        min=low,
-        max=high,
-        min_label=low_label,
-        max_label=high_label,
-    )
-    return int(ask(question))
-
-
-def ask_optional_text(message: str) -> str | None:
-    """One line that may be left empty (None)."""
-    text = ask(TextQuestion(id="text", kind="text", prompt=message, required=False))
-    return str(text) if text and str(text).strip() else None
-
-
-def ask_days(choices: list[int], default_days: int) -> int:
-    """The length of a no-contact period: one of the program's choices, or typed."""
-    import questionary
-
-    options: list[tuple[str, Any, str | None]] = [
-        (f"{d} days" + (" (suggested)" if d == default_days else ""), d, None) for d in choices
-    ]
-    options.append(("Another number of days", "other", None))
-    days = _select("How long will your no-contact period be?", options)
-    if days == "other":
-        days = _ask(
-            questionary.text(
-                "How many days (1 to 365)?",
-                validate=lambda v: (
-                    (v.isdigit() and 1 <= int(v) <= 365) or "a whole number from 1 to 365"
-                ),
-            )
-        )
-    return int(days)
-
-
-def confirm(prompt: str) -> bool:
-    """A yes/no question, no by default (Ctrl-C exits 130, nothing changed)."""
-    import questionary
-
-    try:
-        return bool(questionary.confirm(prompt, default=False).unsafe_ask())
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted("interrupted; nothing was changed") from None
+RESUME = "Your answers are saved. Run 'exback start' to carry on where you left off."
+RESUME_DRAFT = (
+    "Your answers are saved, and what you were typing is kept as a draft. "
+    "Run 'exback start' to carry on where you left off."
+)
 
 
 def ask(question: Question, previous: Any = None) -> Any:
-    """Prompt for one question with the prompt that fits its kind."""
-    import questionary
+    """One question on the terminal, for commands outside the walk."""
+    from exback.ui import UI
 
-    default = previous if previous is not None else question.default
-    message = question.prompt
-    instruction = question.help
-    prompt: Any
-    if isinstance(question, ScaleQuestion | ChoiceQuestion):
-        options: list[tuple[str, Any]]
-        if isinstance(question, ScaleQuestion):
-            options = [
-                (_scale_label(question, n), n) for n in range(question.min, question.max + 1)
-            ]
-        else:
-            options = [(c.label, c.value) for c in question.choices]
-        choices = [questionary.Choice(title=title, value=value) for title, value in options]
-        prompt = questionary.select(
-            message,
-            choices=choices,
-            default=next((c for c in choices if c.value == default), None),
-            instruction=instruction,
-        )
-    elif isinstance(question, MultiQuestion):
-        picked = set(default) if isinstance(default, list) else set()
-        prompt = questionary.checkbox(
-            message,
-            choices=[
-                questionary.Choice(title=c.label, value=c.value, checked=c.value in picked)
-                for c in question.choices
-            ],
-            instruction=instruction or "(space to tick, enter when done)",
-            validate=_pick_one if question.required else _anything,
-        )
-    elif isinstance(question, ConfirmQuestion):
-        prompt = questionary.confirm(message, default=default is not False)
-    else:
-        multiline = isinstance(question, MultilineQuestion)
-        hint = "(Esc then Enter to finish)" if multiline else None
-        prompt = questionary.text(
-            message,
-            default=default if isinstance(default, str) else "",
-            multiline=multiline,
-            instruction=" ".join(x for x in (instruction, hint) if x) or None,
-            validate=_not_blank if question.required else _anything,
-        )
-    return _ask(prompt)
-
-
-def _scale_label(question: ScaleQuestion, n: int) -> str:
-    if n == question.min:
-        return f"{n}  {question.min_label}"
-    if n == question.max:
-        return f"{n}  {question.max_label}"
-    return str(n)
-
-
-def _pick_one(values: list[str]) -> bool | str:
-    return bool(values) or "pick at least one"
-
-
-def _not_blank(text: str) -> bool | str:
-    return bool(text.strip()) or "an answer is needed"
-
-
-def _anything(_: object) -> bool:
-    return True
-
-
-def _select(message: str, options: list[tuple[str, Any, str | None]]) -> Any:
-    """A menu of (title, value, why-disabled) options."""
-    import questionary
-
-    choices = [questionary.Choice(title=t, value=v, disabled=d) for t, v, d in options]
-    return _ask(questionary.select(message, choices=choices))
-
-
-# --- the walk ----------------------------------------------------------------------
+    return Prompter(UI()).ask(question, previous)
 
 
 @dataclass
@@ -221,14 +62,31 @@ class Walk:
     ui: UI
     now: Callable[[], dt.datetime]
     today: Callable[[], dt.date]
+    on_help: Callable[[], None] | None = None
+    prompter: Prompter = field(init=False)
+    typed: dict[str, str] = field(default_factory=dict)
+    """Text typed at a question before Ctrl-B went back from it, by question id."""
+
+    def __post_init__(self) -> None:
+        self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME)
 
     def progress(self) -> Progress:
         return self.store.load_progress() or logic.new_progress(self.now())
 
+    def change(self, edit: Callable[[Progress], Any]) -> Any:
+        """Re-read, change and write under the lock, so no other writer is overwritten."""
+        now = self.now()
+        with self.store.lock():
+            progress = self.store.load_progress() or logic.new_progress(now)
+            result = edit(progress)
+            progress.updated_at = now
+            self.store.save_progress(progress)
+        return result
+
     def run(self, step_id: str | None = None) -> None:
         """The whole session (see the module docstring)."""
         first_run = self.store.load_progress() is None
-        self.ui.say("If you need support right now: exback help-now")
+        self.ui.say("If you need support right now: exback help-now (or Ctrl-G at any question)")
         if step_id is not None:
             if self.walk_step(self.open_step(step_id)) == "stop":
                 return self.stop()
@@ -252,26 +110,43 @@ class Walk:
 
     def welcome(self) -> None:
         from rich.panel import Panel
+        from rich.text import Text
 
-        self.ui.out.print(
-            Panel(
-                "exback walks you through the weeks after a breakup, one step at a time: "
-                "understanding what happened, giving each other space, looking after "
-                "yourself and, only if it is healthy and mutual, reaching out with care.\n\n"
-                "Everything you write stays on this machine, in "
-                f"{self.store.root}. Nothing is sent anywhere. "
-                "Press Ctrl-C at any time: your answers are kept.",
-                title="Welcome to exback",
-            )
+        from exback.ui import user_text
+
+        body = Text(
+            "exback walks you through the weeks after a breakup, one step at a time: "
+            "understanding what happened, giving each other space, looking after "
+            "yourself and, only if it is healthy and mutual, reaching out with care.\n\n"
+            f"There are {len(self.program.steps)} steps. Most take 5 to 15 minutes, and the "
+            "program is meant to be walked over days and weeks, in as many sittings as you "
+            "like: some steps open only after time has passed.\n\n"
+            "Everything you write stays on this machine, in "
         )
+        body.append(user_text(str(self.store.root)))
+        body.append(
+            ". Nothing is sent anywhere. Press Ctrl-C at any time: your answers, and what "
+            "you were typing, are kept."
+        )
+        self.ui.out.print(Panel(body, title="Welcome to exback"))
 
     def stop(self) -> None:
         self.ui.say(RESUME)
 
+    def resume_step(self, progress: Progress) -> Step | None:
+        """The step the last session stopped in, when it is still open; else the next one."""
+        today = self.today()
+        current = self.program.step(progress.current_step or "")
+        if current is not None:
+            state = logic.step_state(self.program, progress, current, today)
+            if state.status in ("in_progress", "available"):
+                return current
+        return logic.next_step(self.program, progress, today)
+
     def carry_on(self) -> str:
         """Walk the open steps in order until the user stops or none is left."""
         while True:
-            step = logic.next_step(self.program, self.progress(), self.today())
+            step = self.resume_step(self.progress())
             if step is None:
                 self.ui.out.print("Every step open to you now is done.")
                 self.show_countdown()
@@ -283,21 +158,25 @@ class Walk:
         """The home menu, until quit."""
         while True:
             progress = self.progress()
-            today = self.today()
-            states = logic.step_states(self.program, progress, today)
-            nxt = logic.next_step(self.program, progress, today)
+            states = logic.step_states(self.program, progress, self.today())
+            nxt = self.resume_step(progress)
             self.show_countdown(brief=True)
             done = [s for s in states if s.status == "done"]
-            options: list[tuple[str, Any, str | None]] = [
-                (f"Continue: {nxt.title}", "continue", None)
+            options = [
+                Option(f"Continue: {nxt.title}", "continue")
                 if nxt
-                else ("Continue", "continue", "every open step is done"),
-                ("Choose another step", "choose", None),
-                ("Review a finished step", "review", None if done else "nothing finished yet"),
-                ("The no-contact countdown", "countdown", None),
-                ("Quit", "quit", None),
+                else Option("Continue", "continue", "every open step is done"),
+                Option("Choose another step", "choose"),
+                Option(
+                    "Review a finished step", "review", None if done else "nothing finished yet"
+                ),
+                Option("The no-contact countdown", "countdown"),
+                *self.help_option(),
+                Option("Quit", "quit"),
             ]
-            choice = _select("What would you like to do?", options)
+            choice = self.prompter.menu(
+                "What would you like to do?", options, "continue" if nxt else None
+            )
             if choice == "quit":
                 return self.stop()
             if choice == "continue" and self.carry_on() == "stop":
@@ -312,20 +191,43 @@ class Walk:
                     return self.stop()
             if choice == "countdown":
                 self.show_countdown()
+            if choice == "help":
+                self.help()
+
+    def help_option(self) -> list[Option]:
+        return [Option("Help now", "help")] if self.on_help is not None else []
+
+    def help(self) -> None:
+        assert self.on_help is not None
+        self.on_help()
 
     def choose_step(self, states: list[logic.StepState], verb: str = "Open") -> Step | None:
-        """Pick a step; locked ones are listed with why, and cannot be picked."""
+        """Pick a step; locked ones are listed with why (a route's reason said once)."""
+        from exback.ui import user_text
+
         marks = {"done": "done", "in_progress": "in progress", "available": "open"}
-        options: list[tuple[str, Any, str | None]] = [
-            (
-                f"{s.step.title}" + (f" ({marks[s.status]})" if s.status in marks else ""),
+        routes = {
+            r.reason: r.title
+            for r in self.program.routes.values()
+            if any(s.reason == r.reason for s in states)
+        }
+        for reason, title in routes.items():
+            self.ui.out.print()
+            self.ui.out.print(user_text(f"{title}: {' '.join(reason.split())}"))
+        options = [
+            Option(
+                s.step.title + (f" ({marks[s.status]})" if s.status in marks else ""),
                 s.step.id,
-                f"locked: {s.reason}" if s.status == "locked" else None,
+                None
+                if s.status != "locked"
+                else f"closed: {routes[s.reason]}"
+                if s.reason in routes
+                else f"locked: {s.reason}",
             )
             for s in states
         ]
-        options.append(("Back", None, None))
-        step_id = _select(f"{verb} which step?", options)
+        options.append(Option("Back", None))
+        step_id = self.prompter.menu(f"{verb} which step?", options)
         return self.program.step(step_id) if step_id else None
 
     def show_countdown(self, brief: bool = False) -> None:
@@ -355,73 +257,157 @@ class Walk:
         ) and not self.pressure_check(step):
             return "next"
         self.show_step(step)
-        for question in logic.unanswered(step, self.progress()):
-            if not self.answer(step, question):
-                return "next"  # a route closed this step
+        if not self.ask_questions(step):
+            return "next"  # a route closed this step
         if step.starts_no_contact:
             self.start_countdown()
         return self.review(step)
+
+    def ask_questions(self, step: Step) -> bool:
+        """The step's open questions in order, Ctrl-B going back; False if a route closed it."""
+        questions = step.questions
+        open_ids = {q.id for q in logic.unanswered(step, self.progress())}
+        index = next((i for i, q in enumerate(questions) if q.id in open_ids), len(questions))
+        furthest = index
+        while index < len(questions):
+            furthest = max(furthest, index)
+            try:
+                if not self.answer(step, questions[index], can_go_back=index > 0):
+                    return False
+            except GoBack as back:
+                if back.text.strip():
+                    self.typed[questions[index].id] = back.text
+                index -= 1
+                continue
+            index += 1
+            # beyond where this sitting has been, only questions still open are asked
+            while furthest < index < len(questions) and questions[index].id not in open_ids:
+                index += 1
+        return True
 
     def pressure_check(self, step: Step) -> bool:
         """Ask the day's pressure check; False when its answers pause contact steps."""
         from rich.panel import Panel
 
+        from exback.ui import user_text
+
         check = self.program.pressure_check
         assert check is not None
-        self.ui.out.print(Panel(" ".join(check.summary.split()), title=check.title))
-        answers = {q.id: logic.check_answer(q, ask(q)) for q in check.questions}
+        self.ui.out.print(Panel(user_text(" ".join(check.summary.split())), title=check.title))
+        answers: dict[str, Any] = {}
+        count = len(check.questions)
+        index = 0
+        while index < count:
+            question = check.questions[index]
+            try:
+                value = self.prompter.ask(
+                    question,
+                    answers.get(question.id),
+                    position=f"{check.title} · question {index + 1} of {count}",
+                    can_go_back=index > 0,
+                )
+            except GoBack:
+                index -= 1
+                continue
+            answers[question.id] = logic.check_answer(question, value)
+            index += 1
         now, today = self.now(), self.today()
-        with self.store.lock():
-            progress = self.store.load_progress() or logic.new_progress(now)
-            record = logic.record_pressure_check(self.program, progress, answers, today, now)
-            self.store.save_progress(progress)
+        record = self.change(
+            lambda p: logic.record_pressure_check(self.program, p, answers, today, now)
+        )
         if record.paused:
             self.ui.out.print(
                 Panel(
-                    " ".join(check.pause_reason.split()),
+                    user_text(" ".join(check.pause_reason.split())),
                     title=f"{step.title}: paused until tomorrow",
                     border_style="yellow",
                 )
             )
         return not record.paused
 
+    def position(self, step: Step) -> str:
+        number = self.program.steps.index(step) + 1
+        return f"Step {number} of {len(self.program.steps)}"
+
     def show_step(self, step: Step) -> None:
         from rich.panel import Panel
         from rich.text import Text
 
-        body = Text(" ".join(step.summary.split()))
+        from exback.ui import user_text
+
+        body = user_text(" ".join(step.summary.split()))
         if step.tips:
             body.append("\n\nTips\n", style="bold")
-            body.append("\n".join(f"• {tip}" for tip in step.tips))
+            body.append(user_text("\n".join(f"• {tip}" for tip in step.tips)))
         if step.actions:
-            body.append("\n\nThings to do\n", style="bold")
-            body.append("\n".join(f"☐ {a.text}" for a in step.actions))
-        self.ui.out.print(Panel(body, title=step.title, title_align="left"))
+            body.append("\n\nThings to do (tick them off in the review)\n", style="bold")
+            body.append(user_text("\n".join(f"☐ {a.text}" for a in step.actions)))
+        title = Text(f"{self.position(step)} · ")
+        title.append(user_text(step.title))
+        self.ui.out.print(Panel(body, title=title, title_align="left"))
 
-    def answer(self, step: Step, question: Question) -> bool:
-        """Ask, check and save one answer; False when a route now locks the step."""
+    def answer(self, step: Step, question: Question, can_go_back: bool = False) -> bool:
+        """Ask, check and save one answer; False when a route now locks the step.
+
+        Ctrl-C keeps what was typed as the question's draft before the walk stops.
+        """
         saved = self.progress().steps.get(step.id)
         previous = (
             saved.answers[question.id].value if saved and question.id in saved.answers else None
         )
-        value = logic.check_answer(question, ask(question, previous))
+        draft = self.typed.pop(question.id, None) or (
+            saved.drafts.get(question.id) if saved else None
+        )
+        number = step.questions.index(question) + 1
+        try:
+            raw = self.prompter.ask(
+                question,
+                previous,
+                position=f"{self.position(step)} · question {number} of {len(step.questions)}",
+                can_go_back=can_go_back,
+                draft=draft,
+            )
+        except Interrupted as stop:
+            if stop.draft.strip() and stop.draft != str(previous if previous is not None else ""):
+                self.keep_draft(step, question, stop.draft)
+                raise Interrupted(RESUME_DRAFT) from None
+            if self.store.load_progress() is not None:  # a first run stays a first run
+                self.change(lambda p: setattr(p, "current_step", step.id))
+            raise
+        value = logic.check_answer(question, raw)
         changes = self.save(step, question, value)
         for change in changes:
             self.announce(change)
         state = logic.step_state(self.program, self.progress(), step, self.today())
         return state.status != "locked"
 
-    def save(self, step: Step, question: Question, value: Any) -> list[RouteChange]:
-        """Re-read, record and write under the lock, so no other writer is overwritten."""
+    def keep_draft(self, step: Step, question: Question, text: str) -> None:
+        """Save half-typed text as the question's draft (the answer itself is unchanged)."""
         now = self.now()
-        with self.store.lock():
-            progress = self.store.load_progress() or logic.new_progress(now)
+
+        def edit(progress: Progress) -> None:
+            logic.step_progress(progress, step, now).drafts[question.id] = text
+            progress.current_step = step.id
+
+        self.change(edit)
+
+    def save(self, step: Step, question: Question, value: Any) -> list[RouteChange]:
+        """Record one checked answer (its draft, if any, is done with)."""
+        now = self.now()
+
+        def edit(progress: Progress) -> list[RouteChange]:
             changes = logic.record_answer(self.program, progress, step, question, value, now)
-            self.store.save_progress(progress)
-        return changes
+            progress.steps[step.id].drafts.pop(question.id, None)
+            progress.current_step = step.id
+            return changes
+
+        result: list[RouteChange] = self.change(edit)
+        return result
 
     def announce(self, change: RouteChange) -> None:
         from rich.panel import Panel
+
+        from exback.ui import user_text
 
         route = self.program.routes.get(change.route)
         if route is None:
@@ -429,15 +415,19 @@ class Walk:
         if change.active:
             self.ui.out.print(
                 Panel(
-                    f"{' '.join(route.reason.split())}\n\nThe steps about contacting them "
-                    "are closed now. Everything else stays open for you. If you need support "
-                    "right now: exback help-now",
-                    title=route.title,
+                    user_text(
+                        f"{' '.join(route.reason.split())}\n\nThe steps about contacting them "
+                        "are closed now. Everything else stays open for you. If you need "
+                        "support right now: exback help-now"
+                    ),
+                    title=user_text(route.title),
                     border_style="yellow",
                 )
             )
         else:
-            self.ui.out.print(f"With your changed answer, '{route.title}' no longer applies.")
+            self.ui.out.print(
+                user_text(f"With your changed answer, '{route.title}' no longer applies.")
+            )
 
     def start_countdown(self) -> None:
         """Start the countdown from the no-contact step, unless one is running."""
@@ -445,14 +435,14 @@ class Walk:
             self.show_countdown()
             return
         settings = self.program.no_contact
-        days = ask_days(settings.choices, settings.default_days)
+        days = self.prompter.days(settings.choices, settings.default_days)
         now, today = self.now(), self.today()
-        with self.store.lock():
-            progress = self.store.load_progress() or logic.new_progress(now)
+
+        def edit(progress: Progress) -> None:
             if progress.no_contact is None:
                 progress.no_contact = nocontact.start_run(None, days, today, now)
-                progress.updated_at = now
-                self.store.save_progress(progress)
+
+        self.change(edit)
         exceptions = ", ".join(settings.exceptions) or "none"
         self.ui.out.print(
             f"Your no-contact period has started: {days} days, today is day 1. "
@@ -460,42 +450,65 @@ class Walk:
         )
 
     def review(self, step: Step) -> str:
-        """Show the step's answers: continue, redo one question, or stop for now."""
+        """Show the step: continue, redo a question, tick things off, help, or stop."""
         while True:
             self.show_answers(step)
-            choice = _select(
-                "How would you like to go on?",
-                [
-                    ("Continue", "continue", None),
-                    ("Redo one question", "redo", None),
-                    ("Stop for now", "stop", None),
-                ],
-            )
-            if choice != "redo":
-                return "stop" if choice == "stop" else "next"
-            options: list[tuple[str, Any, str | None]] = [
-                (q.prompt, q.id, None) for q in step.questions
+            options = [
+                Option("Continue", "continue"),
+                Option("Redo one question", "redo"),
+                *([Option("Tick off things to do", "tick")] if step.actions else []),
+                *self.help_option(),
+                Option("Stop for now", "stop"),
             ]
-            options.append(("Back", None, None))
-            question_id = _select("Which question?", options)
-            question = next((q for q in step.questions if q.id == question_id), None)
-            if question is not None and not self.answer(step, question):
-                return "next"
+            choice = self.prompter.menu("How would you like to go on?", options, "continue")
+            if choice == "help":
+                self.help()
+            elif choice == "tick":
+                self.tick_actions(step)
+            elif choice == "redo":
+                question_id = self.prompter.menu(
+                    "Which question?",
+                    [*(Option(q.prompt, q.id) for q in step.questions), Option("Back", None)],
+                )
+                question = next((q for q in step.questions if q.id == question_id), None)
+                if question is not None and not self.answer(step, question):
+                    return "next"
+            else:
+                if choice == "continue" or logic.is_complete(step, self.progress()):
+                    self.change(lambda p: setattr(p, "current_step", None))
+                return "stop" if choice == "stop" else "next"
+
+    def tick_actions(self, step: Step) -> None:
+        """Tick off the step's things to do (and untick them)."""
+        saved = self.progress().steps.get(step.id)
+        question = logic.actions_question(step)
+        done = self.prompter.ask(question, saved.actions_done if saved else [])
+        now = self.now()
+        self.change(lambda p: logic.set_actions_done(p, step, done, now))
 
     def show_answers(self, step: Step) -> None:
-        from rich.table import Table
+        from rich.padding import Padding
+        from rich.text import Text
 
         from exback.ui import user_text
 
         saved = self.progress().steps.get(step.id)
-        table = Table(title=f"Your answers: {step.title}", show_header=False, expand=False)
-        table.add_column("Question", style="bold", max_width=50)
-        table.add_column("Answer")
+        out = self.ui.out
+        out.print()
+        heading = Text("Your answers: ", style="bold")
+        heading.append(user_text(step.title, style="bold"))
+        out.print(heading)
         for question in step.questions:
             answer = saved.answers.get(question.id) if saved else None
             shown = "(not answered)" if answer is None else logic.describe(question, answer.value)
-            table.add_row(question.prompt, user_text(shown))
-        self.ui.out.print(table)
+            out.print(user_text(question.prompt, style="bold"))
+            out.print(Padding(user_text(shown), (0, 0, 0, 2)))
+        if step.actions:
+            done = set(saved.actions_done) if saved else set()
+            out.print(Text("Things to do", style="bold"))
+            for action in step.actions:
+                mark = "☑" if action.id in done else "☐"
+                out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))
 
 
 # --- answers from a file --------------------------------------------------------------
