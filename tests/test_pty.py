@@ -220,3 +220,37 @@ def test_menus_review_and_pressure_check_fit_any_screen(
     answer(term, "How would you like to go on?", "4" + ENTER)  # stop
     assert term.finish() == 0
     assert saved(data_dir)["steps"]["understand"]["answers"]["clarity"]["value"] == 8
+
+
+def test_dumb_terminal_gets_plain_lines_and_no_escape_codes(data_dir: Path) -> None:
+    term = Terminal("start", env={"TERM": "dumb"})
+    answer(term, "why did the relationship end", "Slowly")
+    term.type("\x1b" + ENTER)  # Esc then Enter ends it here too
+    answer(term, "What was your part", "Me" + ENTER)
+    answer(term, "How do you think they would explain it", "\x02" + ENTER)  # Ctrl-B, Enter
+    term.wait_for("What was your part")
+    term.wait_for("(Enter alone keeps: Me)")
+    term.type(ENTER)
+    answer(term, "How do you think they would explain it", CTRL_C)
+    assert term.finish() == 130
+    written = term.transcript.replace("\x1b\r", "").replace("\x1b", "", 0)
+    assert "\x1b[" not in written and "\x1b]" not in written  # no cursor, style or title codes
+    answers = saved(data_dir)["steps"]["understand"]["answers"]
+    assert answers["reasons"]["value"] == "Slowly" and answers["my_part"]["value"] == "Me"
+
+
+def test_hostile_earlier_answer_is_shown_inert_when_redone(data_dir: Path, tmp_path) -> None:
+    answers = tmp_path / "a.json"
+    hostile = "abc\u202edef\u2066ghi"
+    answers.write_text(json.dumps({"understand": {"reasons": hostile}}))
+    subprocess.run([EXBACK, "start", "--answers-file", str(answers)], check=True)
+    term = Terminal("start", "--step", "understand")
+    answer(term, "What was your part", CTRL_B)
+    term.wait_for("why did the relationship end")
+    term.wait_prompt()
+    term.wait_for("abc�def�ghi")
+    assert "\u202e" not in term.transcript.split("why did the relationship end")[-1]
+    term.type(FINISH)
+    answer(term, "What was your part", CTRL_C)
+    assert term.finish() == 130
+    assert saved(data_dir)["steps"]["understand"]["answers"]["reasons"]["value"] == hostile

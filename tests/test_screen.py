@@ -62,7 +62,7 @@ def typed(question: Question) -> str:
     return PHRASE
 
 
-def seed_all_open_but(data_dir: Path, target: Step) -> None:
+def seed_all_open_but(data_dir: Path, target: Step, pressure_checked: bool = True) -> None:
     """Progress in which every other step is done and the countdown has long ended."""
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     today = dt.date.today()
@@ -82,7 +82,9 @@ def seed_all_open_but(data_dir: Path, target: Step) -> None:
                 )
             ]
         ),
-        pressure_checks=[PressureRecord(on=today, at=now, answers={}, paused=False)],
+        pressure_checks=[PressureRecord(on=today, at=now, answers={}, paused=False)]
+        if pressure_checked
+        else [],
     )
     data_dir.mkdir(mode=0o700, exist_ok=True)
     (data_dir / "progress.json").write_text(progress.model_dump_json())
@@ -117,3 +119,26 @@ def test_every_question_is_on_screen_and_typing_shows(
         saved = json.loads((data_dir / "progress.json").read_text())["steps"][step.id]
         assert set(saved["answers"]) == {q.id for q in step.questions}
     assert asked == sum(len(s.questions) for s in PROGRAM.steps)
+
+
+@pytest.mark.parametrize(("columns", "rows"), SIZES, ids=[f"{c}x{r}" for c, r in SIZES])
+def test_the_pressure_check_is_on_screen_before_a_contact_step(
+    data_dir: Path, columns: int, rows: int
+) -> None:
+    check = PROGRAM.pressure_check
+    step = next(s for s in PROGRAM.steps if s.contact)
+    assert check is not None
+    seed_all_open_but(data_dir, step, pressure_checked=False)
+    term = Terminal("start", "--step", step.id, columns=columns, rows=rows)
+    for question in check.questions:
+        term.wait_for(first_words(question))
+        term.wait_prompt()
+        answer = typed(question)
+        term.type(CLEAR + answer)
+        term.wait_for(answer)
+        term.type(ENTER)
+    term.wait_for(first_words(step.questions[0]))
+    term.type("\x03")
+    assert term.finish() == 130
+    saved = json.loads((data_dir / "progress.json").read_text())
+    assert [p["paused"] for p in saved["pressure_checks"]] == [False]

@@ -209,9 +209,11 @@ def _answers(program: Program, progress: Progress) -> list[str]:
         known = {q.id for q in step.questions}
         out += _unknown_answers({k: v for k, v in saved.answers.items() if k not in known})
         if step.actions:
-            done = [a.text for a in step.actions if a.id in saved.actions_done]
-            if done:
-                out += ["Done:", "", *(f"- {md(t)}" for t in done), ""]
+            ticks = [
+                f"- [{'x' if a.id in saved.actions_done else ' '}] {md(a.text)}"
+                for a in step.actions
+            ]
+            out += ["Things to do:", "", *ticks, ""]
     steps = {s.id for s in program.steps}
     for step_id, saved in progress.steps.items():
         if step_id not in steps:

@@ -211,16 +211,18 @@ class Prompter:
         """Print the header, read a line until it parses; handle the keys."""
         filled = reading.filled
         while True:
+            then = " then Enter" if self.ui.dumb else ""
             keys = [reading.how]
             if can_go_back:
-                keys.append("Ctrl-B back")
+                keys.append(f"Ctrl-B{then} back")
             if self.on_help is not None:
-                keys.append("Ctrl-G help now")
-            if multiline:
+                keys.append(f"Ctrl-G{then} help now")
+            if multiline and not self.ui.dumb:
                 keys.append("Ctrl-X Ctrl-E editor")
             header = [*lines, self._dim(" · ".join(keys))]
             label = self._print(header, question)
-            result = self._prompt(label, filled, reading, multiline, can_go_back)
+            ask = self._line if self.ui.dumb else self._prompt
+            result = ask(label, filled, reading, multiline, can_go_back)
             if not isinstance(result, _Key):
                 return reading.value(result)
             if result.name == "stop":
@@ -293,6 +295,7 @@ class Prompter:
             style=_style(plain),
             key_bindings=bindings,
             enable_open_in_editor=multiline,
+            input_processors=[_visible_controls()],
             placeholder=f"Enter for {reading.kept}" if reading.kept else None,
             color_depth=ColorDepth.DEPTH_1_BIT if plain else None,
         )
@@ -301,6 +304,45 @@ class Prompter:
         except (KeyboardInterrupt, EOFError):  # input closed, or a signal
             return _Key("stop", "")
         return result if isinstance(result, _Key) else str(result)
+
+    def _line(
+        self,
+        label: str,
+        filled: str,
+        reading: Reading,
+        multiline: bool,
+        can_go_back: bool,
+    ) -> str | _Key:
+        """For a terminal that cannot move the cursor (TERM=dumb): plain lines.
+
+        The same keys work, followed by Enter; Esc then Enter ends a multiline answer.
+        """
+        from exback.ui import inert
+
+        if filled:
+            print(inert(f"(Enter alone keeps: {filled})"), flush=True)
+        keys = {"\x07": "help"} if self.on_help is not None else {}
+        if can_go_back:
+            keys["\x02"] = "back"
+        while True:
+            lines: list[str] = []
+            while True:
+                try:
+                    line = input("" if lines else label)
+                except (KeyboardInterrupt, EOFError):
+                    return _Key("stop", "\n".join(lines))
+                if line[-1:] in keys:
+                    return _Key(keys[line[-1]], "\n".join(lines))
+                lines.append(line.rstrip("\x1b"))
+                if not multiline or line.endswith("\x1b"):
+                    break
+            text = "\n".join(lines) if any(lines) or not filled else filled
+            try:
+                reading.value(text)
+            except ValueError as exc:
+                print(exc, flush=True)
+                continue
+            return text
 
     def _text(self, text: str, style: str = "") -> RenderableType:
         from exback.ui import user_text
@@ -319,6 +361,26 @@ class Prompter:
         for i, label in enumerate(labels, 1):
             table.add_row(str(i), self._text(label))
         return [table]
+
+
+def _visible_controls() -> Any:
+    """Shows bidi, zero-width and C1 characters in a typed or pre-filled answer as �.
+
+    One character for one, so the cursor keeps its place; the answer itself is kept
+    exactly as typed. (prompt_toolkit already shows C0 controls as ^X.)
+    """
+    from prompt_toolkit.layout.processors import Processor, Transformation
+
+    from exback.ui import inert
+
+    def visible(text: str) -> str:
+        return "".join("�" if ord(c) >= 0x80 and inert(c) != c else c for c in text)
+
+    class Visible(Processor):
+        def apply_transformation(self, ti: Any) -> Transformation:
+            return Transformation([(f[0], visible(f[1]), *f[2:]) for f in ti.fragments])
+
+    return Visible()
 
 
 def _style(plain: bool) -> Any:

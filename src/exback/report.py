@@ -10,7 +10,7 @@ from exback import daily
 from exback import program as logic
 
 if TYPE_CHECKING:
-    from exback.models import Program
+    from exback.models import Program, Progress, Step
     from exback.storage import Store
     from exback.ui import UI
 
@@ -40,7 +40,13 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
     return {
         "program": {"id": program.id, "title": program.title, "version": program.version},
         "steps": [
-            {"id": s.step.id, "title": s.step.title, "status": s.status, "reason": s.reason}
+            {
+                "id": s.step.id,
+                "title": s.step.title,
+                "status": s.status,
+                "reason": s.reason,
+                "actions": _actions(s.step, progress),
+            }
             for s in states
         ],
         "next_step": nxt,
@@ -52,6 +58,13 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
             "last_entry_at": summary.last.created_at.isoformat() if summary.last else None,
         },
     }
+
+
+def _actions(step: Step, progress: Progress) -> list[dict[str, Any]]:
+    """The step's things to do, each with whether it is ticked off."""
+    saved = progress.steps.get(step.id)
+    done = set(saved.actions_done) if saved else set()
+    return [{"id": a.id, "text": a.text, "done": a.id in done} for a in step.actions]
 
 
 def render_status(ui: UI, data: dict[str, Any]) -> None:

@@ -57,6 +57,11 @@ class UI:
         self._err: Console | None = None
 
     @property
+    def dumb(self) -> bool:
+        """A terminal that cannot move the cursor or show styles (TERM=dumb)."""
+        return os.environ.get("TERM") == "dumb"
+
+    @property
     def plain(self) -> bool:
         """No colour or styles: --no-color, NO_COLOR or TERM=dumb."""
         return self.no_color or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
