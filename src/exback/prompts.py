@@ -188,14 +188,15 @@ class Prompter:
             id="days",
             kind="text",
             prompt="How many days will your no-contact period be?",
-            help=f"Many people choose one of {listed}; {suggested} is a common choice. "
+            help=f"The program suggests {suggested}; others choose one of {listed}. "
             "Any whole number from 1 to 365 works.",
         )
         lines: list[RenderableType] = [self._text(question.prompt, "bold")]
         assert question.help is not None
         lines.append(self._text(question.help))
         how = "Type a number of days from 1 to 365"
-        return int(self._read(lines, question.prompt, Reading(how, lambda t: _number(t, 1, 365))))
+        reading = Reading(how, lambda t: _number(t, 1, 365), kept=str(suggested))
+        return int(self._read(lines, question.prompt, reading))
 
     # --- the machinery -----------------------------------------------------------------
 
