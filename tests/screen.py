@@ -45,12 +45,12 @@ class Terminal:
         )
         self.transcript = ""
 
-    def pump(self, seconds: float = 0.05) -> None:
+    def pump(self, seconds: float = 0.02) -> None:
         """Read what the program wrote so far onto the screen."""
         deadline = time.monotonic() + seconds
         while True:
             try:
-                chunk = self.child.read_nonblocking(65536, timeout=0.02)
+                chunk = self.child.read_nonblocking(65536, timeout=0.01)
             except pexpect.TIMEOUT:
                 chunk = ""
             except pexpect.EOF:
