@@ -126,7 +126,7 @@ def test_status_after_answers_and_notes(runner, tmp_path: Path) -> None:
     assert data["journal"]["count"] == 1
     assert data["journal"]["last_entry_at"].startswith("2026-11-22T")
     human = run(runner, "status").stdout
-    assert "Understand why it ended" in human and "1 entries" in human
+    assert "Understand why it ended" in human and "Journal: 1 entry," in human
 
 
 def test_safety_route_locks_steps_and_is_shown(runner, tmp_path: Path) -> None:

@@ -227,5 +227,5 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, tmp_path: Path) -
         result.stderr
         == "Imported 3000 of 3000 entries from "
         + str(tmp_path / "big.json")
-        + " (exback); 0 already in your journal were skipped.\n"
+        + " (exback); skipped 0 entries already in your journal.\n"
     )

@@ -31,6 +31,7 @@ import typer
 from typer.core import TyperGroup
 
 from exback import errors
+from exback.words import count
 
 if TYPE_CHECKING:
     from exback.models import Program
@@ -413,8 +414,8 @@ def journal_import(
         )
         return
     session.ui.say(
-        f"Imported {result.added} of {len(entries)} entries from {inert(export.name)} "
-        f"({export.format}); {result.skipped} already in your journal were skipped."
+        f"Imported {result.added} of {count(len(entries), 'entry')} from {inert(export.name)} "
+        f"({export.format}); skipped {count(result.skipped, 'entry')} already in your journal."
     )
 
 
@@ -497,8 +498,9 @@ def content_validate(
             session.ui.say(f"exback: warning: {warning}")
         help_note = "help_now.yaml"
     print(
-        f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} steps, "
-        f"{questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"
+        f"{folder}: valid: {program.title!s} v{program.version}: "
+        f"{count(len(program.steps), 'step')}, {count(questions, 'question')}, "
+        f"{count(tips, 'tip')}, {count(len(program.routes), 'route')}, {help_note}"
     )
 
 
@@ -586,7 +588,7 @@ def nocontact_start(
     ends_on = Countdown(run.started_on, run.days, today()).ends_on
     exceptions = "; ".join(settings.exceptions) or "none named"
     session.ui.say(
-        f"No contact started: {days} days from today ({run.started_on.isoformat()}), "
+        f"No contact started: {count(days, 'day')} from today ({run.started_on.isoformat()}), "
         f"complete on {ends_on.isoformat()}. "
         f"Contact about practical matters does not break it: {exceptions}."
     )
@@ -655,8 +657,8 @@ def nocontact_slip(ctx: typer.Context, note: NoteOption = None) -> None:
 
     best = summarise(record, today()).best_streak
     kept = (
-        f"It does not undo the days you kept: your best run, {best} "
-        f"day{'s' if best != 1 else ''}, stays in your record. "
+        f"It does not undo the days you kept: your best run, {count(best, 'day')}, "
+        "stays in your record. "
         if best
         else "Starting again is what counts. "
     )
