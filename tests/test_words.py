@@ -146,3 +146,22 @@ def test_one_of_anything_is_singular_everywhere(runner, data_dir: Path, tmp_path
     text = "\n".join(said)
     assert "1 day" in text and "1 route" in text and "1 check-in" in text
     assert not ONE_OF_A_KIND.findall(text), ONE_OF_A_KIND.findall(text)
+
+
+def test_status_says_the_route_reason_once(runner, monkeypatch, tmp_path: Path) -> None:
+    """The packaged program closes seven contact steps; the reason is said once, on top."""
+    from .conftest import PACKAGED
+
+    monkeypatch.setenv("EXBACK_CONTENT_DIR", str(PACKAGED))
+    monkeypatch.setenv("COLUMNS", "200")  # one table row a line, so the count is exact
+    flag = tmp_path / "flag.yaml"
+    flag.write_text("safety_check: {asked_no_contact: said_no}\n")
+    assert run(runner, "start", "--answers-file", str(flag)).exit_code == 0
+    data = json.loads(run(runner, "status", "--json").stdout)
+    [route] = data["routes"]
+    closed = [s for s in data["steps"] if s["reason"] == route["reason"]]
+    assert len(closed) >= 5  # the JSON keeps each step's reason, for scripts
+    human = run(runner, "status").stdout
+    first_words = " ".join(route["reason"].split()[:8])
+    assert " ".join(human.split()).count(first_words) == 1
+    assert human.count("locked — see the note above") == len(closed)

@@ -64,8 +64,13 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
 
     out = ui.out
     out.print(Text(data["program"]["title"], style="bold"))
+    # a route's reason is said once, here, not under each step it closes
+    by_reason: dict[str, str] = {}
     for route in data["routes"]:
         out.print(Text(f"{route['title']}: {route['reason']}", style="yellow"))
+        by_reason[route["reason"]] = route["title"]
+    if len(by_reason) == 1:
+        by_reason = dict.fromkeys(by_reason, "the note")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("", width=2)
     table.add_column("Step")
@@ -73,7 +78,9 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     styles = {"done": "green", "in_progress": "cyan", "available": "", "locked": "dim"}
     for step in data["steps"]:
         label = step["status"].replace("_", " ")
-        if step["reason"]:
+        if step["reason"] in by_reason:
+            label += f" — see {by_reason[step['reason']]} above"
+        elif step["reason"]:
             label += f" — {step['reason']}"
         style = styles[step["status"]]
         table.add_row(
