@@ -48,6 +48,8 @@ class Session:
     no_color: bool = False
     debug: bool = False
     lock_timeout: float = 10.0
+    said_where: bool = False
+    """Whether the person has been told where their data lives, in this run."""
     _program: Program | None = field(default=None, repr=False)
     _ui: UI | None = field(default=None, repr=False)
 
@@ -56,7 +58,13 @@ class Session:
         from exback import paths
         from exback.storage import Store
 
-        return Store(paths.data_dir(self.data_dir), self.lock_timeout)
+        return Store(paths.data_dir(self.data_dir), self.lock_timeout, self.tell_where)
+
+    def tell_where(self, root: Path) -> None:
+        """The first command to make the data dir says, once, where it is."""
+        if not self.said_where:
+            self.said_where = True
+            self.ui.say_where_data_lives(root)
 
     @property
     def content_path(self) -> Path:
@@ -997,6 +1005,10 @@ def start(
             "start needs a terminal to ask questions; pass --answers-file FILE to answer "
             "from a file"
         )
+    if not walk.store.root.exists():  # say it now rather than after the first answer
+        if step is not None:  # without --step, the welcome says it
+            session.tell_where(walk.store.root)
+        session.said_where = True
     walk.run(step)
 
 

@@ -99,6 +99,15 @@ class UI:
         """A plain message line on stderr (no markup parsing)."""
         print(message, file=sys.stderr, flush=True)
 
+    def say_where_data_lives(self, root: object) -> None:
+        """Told once, when the data dir is first made: where it is, and that it stays here."""
+        self.say(
+            inert(
+                f"exback: your answers and notes are kept in {root}, readable only by you. "
+                "Nothing leaves this machine."
+            )
+        )
+
 
 def local_time(moment: dt.datetime) -> str:
     """A stored timestamp shown in the machine's local time zone."""
