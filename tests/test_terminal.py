@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pytest
 from exback import journal
 from exback.storage import Store
 
+from .conftest import CONTENT
+
 EXBACK = str(Path(sys.executable).parent / "exback")
 SGR = re.compile(rb"\x1b\[[0-9;]*m")  # colour, bold, dim
 ESC = b"\x1b"
@@ -25,22 +28,35 @@ ESC = b"\x1b"
 pytestmark = pytest.mark.timeout(120)
 
 
-@pytest.fixture
-def filled(data_dir: Path, tmp_path: Path) -> dict[str, str]:
-    """A data dir with a countdown, a check-in, notes (enough for a progress bar)."""
-    store = Store(data_dir)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Made once: a data dir with a countdown, a check-in and notes, plus input files."""
+    root = tmp_path_factory.mktemp("terminal")
+    data = root / "data"
     now = dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone.utc)
-    store.append_journal_entries(
+    Store(data).append_journal_entries(
         [journal.make_entry(f"note {i}", 5, ["evening"], now) for i in range(20)]
     )
-    answers = tmp_path / "answers.yaml"
-    answers.write_text("understand: {reasons: We grew apart}\n")
-    big = tmp_path / "big.json"
+    (root / "answers.yaml").write_text("understand: {reasons: We grew apart}\n")
     entries = [journal.make_entry(f"imported {i}", None, [], now) for i in range(3000)]
-    big.write_text("[" + ",".join(e.model_dump_json() for e in entries) + "]")
+    (root / "big.json").write_text("[" + ",".join(e.model_dump_json() for e in entries) + "]")
+    env = {  # set here: the per-test fixtures of conftest are not in place yet
+        "TERM": "xterm-256color",
+        "EXBACK_DATA_DIR": str(data),
+        "EXBACK_CONTENT_DIR": str(CONTENT),
+        "HOME": str(root / "home"),
+        "XDG_CACHE_HOME": str(root / "cache"),
+    }
     for args in (["nocontact", "start", "--days", "30"], ["checkin", "--mood", "4", "--urge", "6"]):
-        assert _terminal(args, {"TERM": "xterm-256color"})[1] == 0
-    return {"ANSWERS": str(answers), "BIG": str(big)}
+        assert _terminal(args, env)[1] == 0
+    return root
+
+
+@pytest.fixture
+def filled(template: Path, data_dir: Path) -> dict[str, str]:
+    """This test's data dir, a copy of the template's."""
+    shutil.copytree(template / "data", data_dir)
+    return {"ANSWERS": str(template / "answers.yaml"), "BIG": str(template / "big.json")}
 
 
 def _terminal(args: list[str], env: dict[str, str]) -> tuple[bytes, int]:
