@@ -31,7 +31,9 @@ def test_journal_add_and_list(runner) -> None:
     added = run(runner, "journal", "add", "Went for a walk", "--mood", "6", "--tag", "walk")
     assert added.exit_code == 0
     assert added.stdout == ""
-    assert added.stderr.startswith("Saved to your journal") and added.stderr.count("\n") == 1
+    where, saved = added.stderr.splitlines()  # the first note also makes the data dir
+    assert where.startswith("exback: your answers and notes are kept in")
+    assert saved.startswith("Saved to your journal")
     run(runner, "journal", "add", "Second")
     listed = run(runner, "journal", "list", "--json")
     entries = json.loads(listed.stdout)
@@ -126,7 +128,7 @@ def test_status_after_answers_and_notes(runner, tmp_path: Path) -> None:
     assert data["journal"]["count"] == 1
     assert data["journal"]["last_entry_at"].startswith("2026-11-22T")
     human = run(runner, "status").stdout
-    assert "Understand why it ended" in human and "1 entries" in human
+    assert "Understand why it ended" in human and "Journal: 1 entry," in human
 
 
 def test_safety_route_locks_steps_and_is_shown(runner, tmp_path: Path) -> None:

@@ -214,10 +214,10 @@ def test_contact_steps_unlock_exactly_on_the_completion_day(runner, tmp_path: Pa
     with time_machine.travel("2026-03-01 09:00:00+00:00", tick=False):
         run(runner, "start", "--answers-file", str(answers))
         run(runner, "nocontact", "start", "--days", "14")
-        assert "14 days to go" in reach_out()["reason"]
+        assert "opens on 2026-03-15, in 14 days," in reach_out()["reason"]
     with time_machine.travel("2026-03-14 23:59:59+00:00", tick=False):
         state = reach_out()
-        assert state["status"] == "locked" and "1 day to go (on 2026-03-15)" in state["reason"]
+        assert state["status"] == "locked" and "opens on 2026-03-15, tomorrow," in state["reason"]
     with time_machine.travel("2026-03-15 00:00:00+00:00", tick=False):
         assert reach_out()["status"] == "available"
         assert status_json(runner)["no_contact"]["complete"] is True

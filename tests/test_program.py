@@ -106,7 +106,7 @@ def test_requirements_lock_until_done_and_countdown_complete(program: Program) -
         runs=[NoContactRun(started_on=TODAY, days=30, started_at=NOW)]
     )
     state = logic.step_state(program, progress, step, TODAY + dt.timedelta(days=29))
-    assert state.status == "locked" and "1 day to go" in state.reason
+    assert state.status == "locked" and "tomorrow" in state.reason
     state = logic.step_state(program, progress, step, TODAY + dt.timedelta(days=30))
     assert state.status == "available"
 

@@ -249,5 +249,5 @@ def test_moving_on_track_keeps_the_countdown_as_no_contact_for_me(
     assert run(runner, "start", "--answers-file", str(flag)).exit_code == 0
     data = json.loads(run(runner, "status", "--json").stdout)
     assert data["no_contact"]["label"] == "No contact, for me"
-    assert "No contact, for me: 1 days complete" in run(runner, "status").stdout
+    assert "No contact, for me: 1 day, complete since 2026-11-22." in run(runner, "status").stdout
     assert _reach_out(runner)["status"] == "locked"

@@ -11,22 +11,27 @@ How a command runs:
 4. Results go to stdout (Rich, or JSON with --json); messages to stderr.
 5. Every ExbackError is caught in one place, `_Group.invoke`: its message goes to
    stderr and its exit code is returned. A traceback only with --debug.
+6. A reader that stops early (`exback journal list | head -1`) is not an error:
+   `_pipe_closed` stops quietly with exit 141, whenever the pipe breaks, the
+   final flush of stdout included (`main`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from exback import errors
+from exback.words import count
 
 if TYPE_CHECKING:
     from exback.models import Program
@@ -44,6 +49,8 @@ class Session:
     no_color: bool = False
     debug: bool = False
     lock_timeout: float = 10.0
+    said_where: bool = False
+    """Whether the person has been told where their data lives, in this run."""
     _program: Program | None = field(default=None, repr=False)
     _ui: UI | None = field(default=None, repr=False)
 
@@ -52,7 +59,13 @@ class Session:
         from exback import paths
         from exback.storage import Store
 
-        return Store(paths.data_dir(self.data_dir), self.lock_timeout)
+        return Store(paths.data_dir(self.data_dir), self.lock_timeout, self.tell_where)
+
+    def tell_where(self, root: Path) -> None:
+        """The first command to make the data dir says, once, where it is."""
+        if not self.said_where:
+            self.said_where = True
+            self.ui.say_where_data_lives(root)
 
     @property
     def content_path(self) -> Path:
@@ -95,9 +108,17 @@ def today() -> dt.date:
 class _Group(TyperGroup):
     """The root group: the one place where errors become messages and exit codes."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:  # the root --help and --version print from here
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError:
+            _pipe_closed()
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            _pipe_closed()
         except errors.ExbackError as exc:
             if _debug(ctx):
                 raise
@@ -127,25 +148,51 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+def _pipe_closed() -> NoReturn:
+    """Stop quietly: whoever read our output has stopped reading (`| head -1`).
+
+    Not an error, so no message. What is still buffered goes to /dev/null, so
+    that the flush at interpreter exit cannot complain again (the recipe in
+    Python's documentation, "Note on SIGPIPE"). Exit 141, as a program killed by
+    SIGPIPE would (`set -o pipefail` scripts see the same code as for `cat`).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout already closed or replaced: nothing to silence
+        pass
+    raise SystemExit(errors.PIPE_CLOSED)
+
+
 HELP = """\
 A private, offline, guided program for the weeks after a breakup.
 
 \b
 Examples:
-  exback start                      walk through the program (resumes where you left off)
+  exback start                      walk through the program, at your pace
+  exback help-now                   what to do if you are in danger or crisis
   exback status                     steps, countdown and journal at a glance
   exback journal add "Slept badly, but went for a walk" --mood 4
   echo "a note" | exback journal add --tag evening
-  exback journal list --limit 5
+  exback journal list --limit 5     your last five notes
   exback journal import jrnl.json   notes from `jrnl --export json`
+  exback nocontact                  the no-contact countdown, a calendar
+  exback nocontact start            start it; today is day 1
+  exback nocontact urge             an urge you resisted, and a tip
+  exback nocontact exception --reason "school run"
+  exback nocontact slip             contact that broke it; erases nothing
+  exback checkin --mood 6 --urge 3  a daily check-in
   exback where                      where your data is kept
-  exback export --format md --output report.md
+  exback export --format md -o report.md
+  exback restore exback.json        bring back a json export
   exback reset                      delete your data (after a backup)
-  exback doctor                     check your data; --repair fixes it (asks first)
+  exback doctor                     check your data; --repair fixes it
+  exback content validate DIR       check a folder of program content
 
 Everything stays on this machine, in the data dir (see `exback where`).
 Exit codes: 0 ok, 1 error, 2 bad input, 3 data corrupt or from a newer
-exback, 4 data locked by another exback, 130 interrupted.
+exback, 4 data locked by another exback, 130 interrupted, 141 the reader
+of the output stopped early (| head).
 """
 
 app = typer.Typer(
@@ -158,12 +205,25 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 journal_app = typer.Typer(
-    help="Quick notes, kept as one line each in journal.jsonl.",
+    help="""Quick notes, kept as one line each in journal.jsonl.
+
+    \b
+    Examples:
+      exback journal add "Went for a walk instead of texting" --mood 5
+      exback journal list --limit 5
+      exback journal import jrnl.json
+    """,
     rich_markup_mode=None,
     no_args_is_help=True,
 )
 content_app = typer.Typer(
-    help="Check the program content (the YAML step files).",
+    help="""Check the program content (the YAML step files).
+
+    \b
+    Examples:
+      exback content validate
+      exback content validate ./my-program
+    """,
     rich_markup_mode=None,
     no_args_is_help=True,
 )
@@ -303,9 +363,6 @@ def journal_list(
     \b
     Examples:
       exback journal list --limit 5
-    exback nocontact                  the no-contact countdown and its calendar
-    exback checkin --mood 6 --urge 3  a daily check-in
-    exback help-now                   what to do if you are in danger or crisis
       exback journal list --json
     """
     from exback import journal
@@ -340,13 +397,13 @@ def journal_import(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Import notes from jrnl or from another exback; entries already there are skipped.
+    """Import notes from jrnl or another exback; repeats are skipped.
 
     \b
     Examples:
       jrnl --export json > jrnl.json && exback journal import jrnl.json
-      exback journal list --json > notes.json      (on the old machine)
-      exback journal import notes.json             (on the new one)
+      jrnl --export json | exback journal import -
+      exback journal import notes.json   (from exback journal list --json)
 
     Every entry is checked first: a bad one is exit 2 naming the entry and the
     field, and nothing is imported. Importing the same file twice adds nothing.
@@ -370,8 +427,8 @@ def journal_import(
         )
         return
     session.ui.say(
-        f"Imported {result.added} of {len(entries)} entries from {inert(export.name)} "
-        f"({export.format}); {result.skipped} already in your journal were skipped."
+        f"Imported {result.added} of {count(len(entries), 'entry')} from {inert(export.name)} "
+        f"({export.format}); skipped {count(result.skipped, 'entry')} already in your journal."
     )
 
 
@@ -433,7 +490,7 @@ def content_validate(
         ),
     ] = None,
 ) -> None:
-    """Check a content folder and summarise it; every problem as file:line:col.
+    """Check a content folder; every problem as file:line:col.
 
     \b
     Examples:
@@ -454,8 +511,9 @@ def content_validate(
             session.ui.say(f"exback: warning: {warning}")
         help_note = "help_now.yaml"
     print(
-        f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} steps, "
-        f"{questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"
+        f"{folder}: valid: {program.title!s} v{program.version}: "
+        f"{count(len(program.steps), 'step')}, {count(questions, 'question')}, "
+        f"{count(tips, 'tip')}, {count(len(program.routes), 'route')}, {help_note}"
     )
 
 
@@ -469,10 +527,7 @@ def nocontact_view(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show the countdown: day N of M, streaks, urges, slips and a calendar.
-
-    Slipping never erases anything: earlier runs, days kept and your best
-    streak stay in the record.
+    """The no-contact countdown: day N of M, streaks and a calendar.
 
     \b
     Examples:
@@ -482,6 +537,9 @@ def nocontact_view(
       exback nocontact exception --reason "school pick-up times"
       exback nocontact slip --note "I called them"
       exback nocontact --json
+
+    Slipping never erases anything: earlier runs, days kept and your best
+    streak stay in the record.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -539,7 +597,7 @@ def nocontact_start(
     ends_on = Countdown(run.started_on, run.days, today()).ends_on
     exceptions = "; ".join(settings.exceptions) or "none named"
     session.ui.say(
-        f"No contact started: {days} days from today ({run.started_on.isoformat()}), "
+        f"No contact started: {count(days, 'day')} from today ({run.started_on.isoformat()}), "
         f"complete on {ends_on.isoformat()}. "
         f"Contact about practical matters does not break it: {exceptions}."
     )
@@ -576,7 +634,7 @@ def nocontact_exception(
         ),
     ],
 ) -> None:
-    """Log practical contact (children, housing, bills, work); the count goes on.
+    """Log practical contact (children, bills...); the count goes on.
 
     \b
     Example:
@@ -594,7 +652,7 @@ def nocontact_exception(
 
 @nocontact_app.command("slip")
 def nocontact_slip(ctx: typer.Context, note: NoteOption = None) -> None:
-    """Log contact that broke no contact; the count restarts from today, nothing is erased.
+    """Log a slip: the count restarts from today; nothing is erased.
 
     \b
     Example:
@@ -608,8 +666,8 @@ def nocontact_slip(ctx: typer.Context, note: NoteOption = None) -> None:
 
     best = summarise(record, today()).best_streak
     kept = (
-        f"It does not undo the days you kept: your best run, {best} "
-        f"day{'s' if best != 1 else ''}, stays in your record. "
+        f"It does not undo the days you kept: your best run, {count(best, 'day')}, "
+        "stays in your record. "
         if best
         else "Starting again is what counts. "
     )
@@ -707,14 +765,14 @@ def export(
 ) -> None:
     """Export your answers, countdown, check-ins and journal.
 
-    json (the default) is a complete, versioned copy that 'exback restore' reads
-    back; md is a readable report you could bring to a counsellor.
-
     \b
     Examples:
       exback export --output exback.json
       exback export --format md --output report.md
       exback export --format md | less
+
+    json (the default) is a complete, versioned copy that 'exback restore' reads
+    back; md is a readable report you could bring to a counsellor.
     """
     from exback import __version__
     from exback import export as exports
@@ -749,16 +807,16 @@ def restore(
         ),
     ] = False,
 ) -> None:
-    """Bring back a json export: into an empty data dir, or merged with --merge.
-
-    The whole file is checked first; nothing is written if any of it is wrong.
-    With --merge, your existing answers and records win; only missing ones
-    (journal entries by id, answers, countdown runs and events, check-ins) are added.
+    """Bring back a json export (into an empty data dir, or --merge).
 
     \b
     Examples:
       exback restore exback.json
       exback restore exback.json --merge
+
+    The whole file is checked first; nothing is written if any of it is wrong.
+    With --merge, your existing answers and records win; only missing ones
+    (journal entries by id, answers, countdown runs and events, check-ins) are added.
     """
     from exback import restore as restoring
 
@@ -793,17 +851,18 @@ def reset(
         bool, typer.Option("--no-backup", help="Do not write a json export first.")
     ] = False,
 ) -> None:
-    """Delete your data, after listing it and writing a backup next to the data dir.
-
-    You type 'delete' to go ahead (or pass --confirm delete). The backup is a
-    json export named <data-dir>-backup-<time>.json; 'exback restore' reads it.
-    Only exback's own files are deleted; the folder stays.
+    """Delete your data, after listing it and writing a backup first.
 
     \b
     Examples:
       exback reset
       exback reset --journal
       exback reset --progress --confirm delete
+
+    You type 'delete' to go ahead (or pass --confirm delete). The backup is a
+    json export named <data-dir>-backup-<time>.json, next to the data dir;
+    'exback restore' reads it. Only exback's own files are deleted; the folder
+    stays.
     """
     from exback import __version__
     from exback import reset as resetting
@@ -863,11 +922,11 @@ HELP_NOW_FALLBACK = (
 def help_now(ctx: typer.Context) -> None:
     """What to do if you are in danger or crisis right now. No questions asked.
 
-    Works at once, from any state: it needs no data dir and no terminal.
-
     \b
     Example:
       exback help-now
+
+    Works at once, from any state: it needs no data dir and no terminal.
     """
     from exback import paths
     from exback.content import load_help_now
@@ -917,15 +976,15 @@ def start(
 ) -> None:
     """Walk through the program, one step at a time. Saves after every answer.
 
-    The first run welcomes you and opens the first step; later runs open a menu:
-    continue where you left off, choose or review a step, or see the countdown.
-    Ctrl-C at any question keeps what you answered (exit 130).
-
     \b
     Examples:
       exback start
       exback start --step no_contact
       exback start --answers-file answers.yaml
+
+    The first run welcomes you and opens the first step; later runs open a menu:
+    continue where you left off, choose or review a step, or see the countdown.
+    Ctrl-C at any question keeps what you answered (exit 130).
     """
     from exback import wizard
 
@@ -943,6 +1002,10 @@ def start(
             "start needs a terminal to ask questions; pass --answers-file FILE to answer "
             "from a file"
         )
+    if not walk.store.root.exists():  # say it now rather than after the first answer
+        if step is not None:  # without --step, the welcome says it
+            session.tell_where(walk.store.root)
+        session.said_where = True
     walk.run(step)
 
 
@@ -965,7 +1028,7 @@ def doctor(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Check your data dir and say what is wrong, in plain words; fix it on request.
+    """Check your data dir; --repair fixes what it finds (asks first).
 
     \b
     Examples:
@@ -1016,4 +1079,10 @@ def doctor(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        try:
+            app()
+        finally:  # the last flush, here rather than at exit, where it could not be caught
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _pipe_closed()

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from exback.errors import ContentError
 from exback.models import HelpNow, Program, ProgramFile, Step
 from exback.paths import PROGRAM_FILE, STEPS_DIR
+from exback.words import count
 
 _M = TypeVar("_M", ProgramFile, Step, HelpNow)
 
@@ -112,7 +113,7 @@ def help_now_warning(directory: Path, help_now: HelpNow, today: dt.date) -> str 
         return None
     return (
         f"{directory / HELP_NOW_FILE}: last_reviewed is {help_now.last_reviewed.isoformat()}, "
-        f"{age} days ago; check every number and link, then update it"
+        f"{count(age, 'day')} ago; check every number and link, then update it"
     )
 
 

@@ -10,6 +10,7 @@ from exback import nocontact
 from exback import program as logic
 from exback.errors import UsageError
 from exback.models import Checkin, NoContactRecord, Program, Progress
+from exback.words import count, countdown_sentence
 
 if TYPE_CHECKING:
     from exback.storage import Store
@@ -146,6 +147,17 @@ def status_summary(program: Program, progress: Progress, today: dt.date) -> dict
     return {k: data[k] for k in keys}
 
 
+def countdown_text(data: dict[str, Any]) -> str:
+    """The countdown sentence from a `view` (or `status --json`) document."""
+    return countdown_sentence(
+        data["label"],
+        data["day"],
+        data["days"],
+        data["days_remaining"],
+        dt.date.fromisoformat(data["ends_on"]),
+    )
+
+
 def render(ui: UI, program: Program, progress: Progress | None, today: dt.date) -> None:
     """The countdown for a person: day N of M, a bar, the numbers, the calendar."""
     from rich.table import Table
@@ -156,24 +168,22 @@ def render(ui: UI, program: Program, progress: Progress | None, today: dt.date) 
     if data is None or progress is None or progress.no_contact is None:
         out.print("No no-contact period has started. Start one with: exback nocontact start")
         return
-    head = f"{data['label']}: day {data['day']} of {data['days']}"
-    out.print(Text(head, style="bold"))
-    done = data["days"] - data["days_remaining"]
+    out.print(Text(countdown_text(data), style="bold"))
+    done = data["days"] - data["days_remaining"]  # whole days behind you; today is not yet
     width = 30
     filled = round(width * done / data["days"])
     out.print(Text("█" * filled + "░" * (width - filled), style="green"), end="")
-    out.print(f" {done}/{data['days']} days")
+    out.print(f" {done} of {count(data['days'], 'day')} behind you")
     if data["complete"]:
-        out.print(
-            f"Complete since {data['ends_on']}. Whatever you decide next, that took strength."
-        )
-    else:
-        left = data["days_remaining"]
-        out.print(f"{left} day{'s' if left != 1 else ''} to go; complete on {data['ends_on']}.")
+        out.print("Whatever you decide next, that took strength.")
     out.print(
-        f"Current streak {data['current_streak']} · best {data['best_streak']} · "
-        f"days kept in all {data['total_days_kept']} · urges resisted {data['urges']} · "
-        f"logistics contact {data['exceptions']} · slips {data['slips']}"
+        f"Current streak {count(data['current_streak'], 'day')} · "
+        f"best {count(data['best_streak'], 'day')} · "
+        f"{count(data['total_days_kept'], 'day')} kept in all"
+    )
+    out.print(
+        f"{count(data['urges'], 'urge')} resisted · "
+        f"{count(data['exceptions'], 'logistics contact')} · {count(data['slips'], 'slip')}"
     )
     record = progress.no_contact
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")

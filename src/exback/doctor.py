@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from exback.errors import DataCorruptError, DataNewerError, StorageError
 from exback.models import JournalEntry
 from exback.storage import DIR_MODE, FILE_MODE, LOCK, TEMP_SUFFIX, Store, aside_path
+from exback.words import count
 
 if TYPE_CHECKING:
     from exback.ui import UI
@@ -246,12 +247,12 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
             store.write_atomic(path, b"".join(line + b"\n" for line in good))
             return [
                 f"moved {path.name} aside to {aside.name} (every line is still in it)",
-                f"wrote a new {path.name} with the {len(good)} good entries",
+                f"wrote a new {path.name} with the {count(len(good), 'good entry')}",
             ]
 
         plan = (
             f"move it aside whole as {aside.name}, and write a new {path.name} with the "
-            f"{len(good)} good entries"
+            f"{count(len(good), 'good entry')}"
         )
         return [Finding(path, problem, repair=plan, fix=fix)]
     if torn:
@@ -341,8 +342,7 @@ def render(ui: UI, data: dict[str, Any]) -> None:
         out.print("All good: nothing to fix.", style="bold")
         return
     fixable = sum(1 for p in problems if p["repair"])
-    noun = "problem" if len(problems) == 1 else "problems"
-    summary = f"{len(problems)} {noun} found."
+    summary = f"{count(len(problems), 'problem')} found."
     if fixable:
         summary += " Run 'exback doctor --repair' to fix what exback can (it asks first)."
     if fixable < len(problems):

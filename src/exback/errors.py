@@ -8,6 +8,7 @@ USAGE = 2
 DATA_CORRUPT = 3
 DATA_LOCKED = 4
 INTERRUPTED = 130
+PIPE_CLOSED = 141  # 128 + SIGPIPE: the reader of our output went away (`| head`)
 
 
 class ExbackError(Exception):

@@ -32,6 +32,7 @@ from exback.models import (
 )
 from exback.storage import Store, write_file_atomic
 from exback.ui import inert, local_time
+from exback.words import completes
 
 FORMAT_VERSION = 1
 """The version of the export file's own layout (the `exback_export` key)."""
@@ -261,7 +262,10 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
             cd = logic.countdown(NoContactRecord(runs=[run]), today)
             assert cd is not None
             ended = cd.ends_on.isoformat() if cd.complete else "—"
-            how = "complete" if cd.complete else f"running: day {cd.day} of {cd.days}"
+            how = "complete"
+            if not cd.complete:
+                how = f"running: day {cd.day} of {cd.days}, "
+                how += completes(cd.ends_on, cd.days_remaining)
         out.append(f"| {number} | {run.started_on.isoformat()} | {run.days} | {ended} | {how} |")
     out.append("")
     if record.events:

@@ -77,9 +77,13 @@ def log_event(
 
 
 def kept_days(run: NoContactRun, today: dt.date) -> int:
-    """Whole days kept in a run: up to the day it ended, or up to today."""
+    """Whole days kept in a run: up to the day it ended, or up to today.
+
+    Never more than the run's length: once complete, a run stops counting, as its
+    calendar does (days after it are "outside" a period).
+    """
     end = run.ended_on if run.ended_on is not None else today
-    return max(0, (end - run.started_on).days)
+    return max(0, min(run.days, (end - run.started_on).days))
 
 
 @dataclass(frozen=True)

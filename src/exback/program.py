@@ -27,6 +27,7 @@ from exback.models import (
     StepProgress,
 )
 from exback.nocontact import Countdown
+from exback.words import in_days
 
 Status = Literal["done", "in_progress", "available", "locked"]
 
@@ -87,12 +88,11 @@ def step_state(program: Program, progress: Progress, step: Step, today: dt.date)
                 step, "locked", "opens after the no-contact period; it has not started"
             )
         if not cd.complete:
-            days = "day" if cd.days_remaining == 1 else "days"
             return StepState(
                 step,
                 "locked",
-                f"opens after no contact: {cd.days_remaining} {days} to go "
-                f"(on {cd.ends_on.isoformat()})",
+                f"opens on {cd.ends_on.isoformat()}, {in_days(cd.days_remaining)}, "
+                "when no contact is complete",
             )
     if step.contact and program.pressure_check and paused_today(progress, today):
         return StepState(step, "locked", program.pressure_check.pause_reason.strip())

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from exback import daily
 from exback import program as logic
+from exback.words import count
 
 if TYPE_CHECKING:
     from exback.models import Program, Progress, Step
@@ -76,8 +77,13 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
 
     out = ui.out
     out.print(Text(data["program"]["title"], style="bold"))
+    # a route's reason is said once, here, not under each step it closes
+    by_reason: dict[str, str] = {}
     for route in data["routes"]:
         out.print(Text(f"{route['title']}: {route['reason']}", style="yellow"))
+        by_reason[route["reason"]] = route["title"]
+    if len(by_reason) == 1:
+        by_reason = dict.fromkeys(by_reason, "the note")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("", width=2)
     table.add_column("Step")
@@ -85,7 +91,9 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     styles = {"done": "green", "in_progress": "cyan", "available": "", "locked": "dim"}
     for step in data["steps"]:
         label = step["status"].replace("_", " ")
-        if step["reason"]:
+        if step["reason"] in by_reason:
+            label += f" — see {by_reason[step['reason']]} above"
+        elif step["reason"]:
             label += f" — {step['reason']}"
         style = styles[step["status"]]
         table.add_row(
@@ -93,34 +101,31 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
         )
     out.print(table)
     done = sum(1 for s in data["steps"] if s["status"] == "done")
-    out.print(f"{done} of {len(data['steps'])} steps done.")
+    out.print(f"{done} of {count(len(data['steps']), 'step')} done.")
     nc = data["no_contact"]
     if nc is None:
         out.print("No contact: not started yet.")
-    elif nc["complete"]:
-        out.print(f"{nc['label']}: {nc['days']} days complete (since {nc['started_on']}).")
     else:
+        out.print(daily.countdown_text(nc))
         out.print(
-            f"{nc['label']}: day {nc['day']} of {nc['days']}, {nc['days_remaining']} to go "
-            f"(ends {nc['ends_on']})."
+            f"  streak {count(nc['current_streak'], 'day')} · "
+            f"best {count(nc['best_streak'], 'day')} · {count(nc['urges'], 'urge')} resisted · "
+            f"{count(nc['slips'], 'slip')}"
         )
-    if nc is not None:
-        out.print(
-            f"  streak {nc['current_streak']} · best {nc['best_streak']} · urges resisted "
-            f"{nc['urges']} · slips {nc['slips']}  (exback nocontact for the calendar)"
-        )
+        out.print("  (exback nocontact shows the calendar)")
     checkins = data["checkins"]
     if checkins["count"]:
         out.print(
-            f"Mood: last {checkins['last_mood']}/10; last {len(checkins['mood_trend'])} "
-            f"check-ins {daily.sparkline(checkins['mood_trend'])}"
+            f"Mood: last {checkins['last_mood']}/10; last "
+            f"{count(len(checkins['mood_trend']), 'check-in')} "
+            f"{daily.sparkline(checkins['mood_trend'])}"
         )
     else:
         out.print("Mood: no check-ins yet (exback checkin).")
     journal = data["journal"]
     if journal["count"]:
         last = local_time(dt.datetime.fromisoformat(journal["last_entry_at"]))
-        out.print(f"Journal: {journal['count']} entries, the last on {last}.")
+        out.print(f"Journal: {count(journal['count'], 'entry')}, the last on {last}.")
     else:
         out.print("Journal: no entries yet.")
     if data["next_step"]:

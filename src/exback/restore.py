@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from exback import words
 from exback.errors import DataCorruptError, UsageError
 from exback.export import FORMAT_VERSION, ExportFile, Snapshot
 from exback.journal import new_by_id
@@ -72,13 +73,7 @@ class Added:
             self.counts[what] = self.counts.get(what, 0) + n
 
     def __str__(self) -> str:
-        return (
-            ", ".join(f"{n} {_plural(what, n)}" for what, n in self.counts.items()) or "no records"
-        )
-
-
-def _plural(what: str, n: int) -> str:
-    return what if n == 1 else (what[:-1] + "ies" if what.endswith("y") else what + "s")
+        return ", ".join(words.count(n, what) for what, n in self.counts.items()) or "no records"
 
 
 def count(snapshot: Snapshot) -> Added:

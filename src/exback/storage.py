@@ -17,7 +17,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,11 +53,22 @@ class JournalSummary:
 
 
 class Store:
-    """One data dir. Reads never create it; writes create it 0700."""
+    """One data dir. Reads never create it; writes create it 0700.
 
-    def __init__(self, root: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+    `on_create(root)` is called once the folder has been made by this Store, so
+    that the CLI can tell the person where their data lives (storage prints
+    nothing about it itself).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        on_create: Callable[[Path], None] | None = None,
+    ) -> None:
         self.root = root
         self.lock_timeout = lock_timeout
+        self.on_create = on_create
 
     @property
     def progress_path(self) -> Path:
@@ -90,6 +101,8 @@ class Store:
                 self.root.chmod(wanted)
         except OSError as exc:
             raise _storage_error(exc, self.root) from exc
+        if created and self.on_create is not None:
+            self.on_create(self.root)
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import sys
@@ -48,6 +49,22 @@ def user_text(text: str, style: str = "") -> Text:
     return Text(inert(text), style=style)
 
 
+@functools.cache
+def _console_class() -> type[Console]:
+    """Rich's Console, but a closed pipe goes to the CLI boundary (cli._pipe_closed).
+
+    Rich's own handling exits 1, which would read as an error.
+    """
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console
+
+
 class UI:
     """The two consoles, created on first use so that imports stay cheap."""
 
@@ -67,9 +84,7 @@ class UI:
         return self.no_color or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
 
     def _make(self, stream_is_err: bool) -> Console:
-        from rich.console import Console
-
-        return Console(
+        return _console_class()(
             stderr=stream_is_err,
             color_system=None if self.plain else "auto",
             highlight=False,
@@ -92,6 +107,15 @@ class UI:
     def say(self, message: str) -> None:
         """A plain message line on stderr (no markup parsing)."""
         print(message, file=sys.stderr, flush=True)
+
+    def say_where_data_lives(self, root: object) -> None:
+        """Told once, when the data dir is first made: where it is, and that it stays here."""
+        self.say(
+            inert(
+                f"exback: your answers and notes are kept in {root}, readable only by you. "
+                "Nothing leaves this machine."
+            )
+        )
 
 
 def local_time(moment: dt.datetime) -> str:
