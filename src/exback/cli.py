@@ -15,6 +15,7 @@ How a command runs:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -935,8 +936,11 @@ def start(
     session = _session(ctx)
     program = session.program()
     if answers_file is not None:
-        summary = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
-        session.ui.say(summary)
+        applied = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
+        _respond_with_care(session, applied.care, applied.text_needs_care)
+        for notice in applied.notices:
+            session.ui.say(notice)
+        session.ui.say(applied.summary)
         return
     walk = wizard.Walk(program, session.store, session.ui, now, today)
     if step is not None:
@@ -947,6 +951,22 @@ def start(
             "from a file"
         )
     walk.run(step)
+
+
+def _respond_with_care(session: Session, responses: list[Any], text_flagged: bool) -> None:
+    """Show care responses on stderr, at once; else the gentle line if text needs it."""
+    from exback import care
+
+    if responses:
+        progress = None
+        with contextlib.suppress(errors.ExbackError):
+            progress = session.store.load_progress()
+        help_now = care.load_help(session.content_path)
+        plan = progress.safety_plan if progress else None
+        for response in responses:
+            care.show_care(session.ui.err, response, help_now, plan)
+    elif text_flagged:
+        care.say_gentle_line(session.ui, session.store)
 
 
 def stdin_is_terminal() -> bool:
