@@ -148,6 +148,31 @@ def text_needs_care(program: Program, text: str | None) -> bool:
     return _matcher(program.care_phrases).matches(text)
 
 
+def any_needs_care(load_program: Callable[[], Program], texts: list[str | None]) -> bool:
+    """`text_needs_care` for each text; never raises (saving always comes first).
+
+    The phrases come from the program in use; when its content does not load, from
+    the built-in care_phrases.yaml; when neither does, nothing matches.
+    """
+    texts = [t for t in texts if t]
+    if not texts:
+        return False
+    phrases = None
+    program = program_or_none(load_program)
+    if program is not None:
+        phrases = program.care_phrases
+    if phrases is None:
+        from exback import paths
+        from exback.content import load_care_phrases
+
+        with contextlib.suppress(ExbackError, OSError):
+            phrases = load_care_phrases(paths.packaged_content_dir())
+    if phrases is None:
+        return False
+    matcher = _matcher(phrases)
+    return any(matcher.matches(t) for t in texts if t)
+
+
 def checkin_needs_care(mood: int, urge: int) -> bool:
     """A check-in that gets the gentle line: mood 1, or urge 10 with mood 2 or lower."""
     from exback.phrases import low_checkin

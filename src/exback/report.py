@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import daily
+from exback import daily, safety_plan
 from exback import program as logic
 
 if TYPE_CHECKING:
@@ -37,6 +37,17 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
                 "since": since.isoformat(),
             }
         )
+    cooling = [
+        {
+            "route": c.route_id,
+            "title": c.route.title,
+            "since": c.since.isoformat(),
+            "until": c.until.isoformat(),
+            "days_left": c.days_left,
+            "message": cooling_off_message(c),
+        }
+        for c in logic.cooling_off(program, progress, today)
+    ]
     return {
         "program": {"id": program.id, "title": program.title, "version": program.version},
         "steps": [
@@ -45,6 +56,8 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
         ],
         "next_step": nxt,
         "routes": routes,
+        "cooling_off": cooling,
+        "safety_plan": safety_plan.has_plan(progress),
         "no_contact": daily.status_summary(program, progress, today),
         "checkins": daily.checkin_summary(progress),
         "journal": {
@@ -65,6 +78,8 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     out.print(Text(data["program"]["title"], style="bold"))
     for route in data["routes"]:
         out.print(Text(f"{route['title']}: {route['reason']}", style="yellow"))
+    for cooling in data["cooling_off"]:
+        out.print(Text(cooling["message"], style="yellow"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("", width=2)
     table.add_column("Step")
@@ -112,7 +127,20 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
         out.print("Journal: no entries yet.")
     if data["next_step"]:
         out.print(Text("Continue with: exback start", style="bold"))
-    out.print(Text("If you need support right now: exback help-now", style="dim"))
+    plan = "; your safety plan: exback safety-plan show" if data["safety_plan"] else ""
+    out.print(Text(f"If you need support right now: exback help-now{plan}", style="dim"))
+
+
+def cooling_off_message(cooling: logic.CoolingOff) -> str:
+    """The cooling-off, in plain words, for `status`."""
+    days = cooling.days_left
+    return (
+        f"The steps about contacting your ex stay closed until {cooling.until.isoformat()} "
+        f"({days} more day{'s' if days != 1 else ''}). An answer that closed them changed on "
+        f"{cooling.since.isoformat()}, and after a change like that they wait "
+        f"{cooling.route.cooling_off_days} days, so that one hard moment cannot undo a "
+        "safety answer. Everything else is open to you."
+    )
 
 
 def where(store: Store, content_dir: Path) -> dict[str, Any]:

@@ -113,8 +113,8 @@ def set_section(progress: Progress, section_id: str, text: str, now: dt.datetime
         plan = SafetyPlan(created_at=now, updated_at=now)
         progress.safety_plan = plan
     old = plan.sections.get(section_id)
-    if old is not None and old.value == text:
-        return False
+    if (old.value if old is not None else "") == text:
+        return False  # unchanged, or still empty
     answer = Answer(value=text, answered_at=now)
     if old is not None:
         answer.earlier = [*old.earlier, EarlierAnswer(value=old.value, answered_at=old.answered_at)]
