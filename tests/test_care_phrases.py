@@ -44,6 +44,15 @@ def test_hit_rate_and_false_alarm_rate_meet_the_targets() -> None:
     assert figures.false_alarm_rate <= 0.10, figures.false_alarms
 
 
+def test_the_second_corpus_stays_caught() -> None:
+    """Notes the list was improved with: a regression check (see the file's header)."""
+    extra = yaml.safe_load((ROOT / "tests" / "data" / "care_corpus_extra.yaml").read_text())
+    figures = _bench().measure(MATCHER, extra)
+    assert figures.at_risk >= 100 and figures.ordinary >= 100
+    assert figures.hit_rate >= 0.90, figures.misses
+    assert figures.false_alarm_rate <= 0.05, figures.false_alarms
+
+
 def test_bench_script_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
     assert _bench().main([]) == 0
     out = capsys.readouterr().out
@@ -131,3 +140,18 @@ def test_a_custom_phrase_list_replaces_the_built_in_one(tmp_path: Path) -> None:
     assert isinstance(phrases, CarePhrases)
     matcher = compile_phrases(phrases)
     assert matcher.matches("a Green Moonlight") and not matcher.matches("kill myself")
+
+
+def test_validate_warns_when_the_phrase_list_is_over_a_year_old(runner, tmp_path: Path) -> None:
+    import time_machine
+
+    from .conftest import run
+
+    folder = _phrases_folder(tmp_path, "last_reviewed: 2026-11-29\nphrases: [kill myself]\n")
+    with time_machine.travel("2027-11-30 12:00:00+00:00", tick=False):
+        stale = run(runner, "content", "validate", str(folder))
+    assert stale.exit_code == 0
+    assert "care_phrases.yaml: last_reviewed is 2026-11-29, 366 days ago" in stale.stderr
+    with time_machine.travel("2027-11-29 12:00:00+00:00", tick=False):
+        fresh = run(runner, "content", "validate", str(folder))
+    assert "care_phrases" not in fresh.stderr and "care_phrases.yaml" in fresh.stdout

@@ -12,6 +12,8 @@ API (for the walk, answers files and commands):
 - `program.record_care(progress, response, step_id, question_id, value, now)`:
   note that it was shown, under the same lock and save as the answer itself.
 - `load_help(content_dir)`: the help text to pass to `show_care`; never raises.
+- `answer_needs_line(program, question, value)`: for a text or multiline answer in
+  the walk, whether to print the gentle line after saving it.
 - `text_needs_care(program, text)`: whether free text (a journal note, a check-in
   or urge note, a text answer) holds words of danger or despair
   (content/care_phrases.yaml, matched on this machine; nothing is stored).
@@ -35,7 +37,14 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from exback.models import CarePhrases, CareResponse, HelpNow, Program, SafetyPlan
+    from exback.models import (
+        CarePhrases,
+        CareResponse,
+        HelpNow,
+        Program,
+        Question,
+        SafetyPlan,
+    )
     from exback.phrases import Matcher
     from exback.storage import Store
     from exback.ui import UI
@@ -171,6 +180,14 @@ def any_needs_care(load_program: Callable[[], Program], texts: list[str | None])
         return False
     matcher = _matcher(phrases)
     return any(matcher.matches(t) for t in texts if t)
+
+
+def answer_needs_line(program: Program, question: Question, value: object) -> bool:
+    """For the walk: whether a text answer gets the gentle line (other kinds never do)."""
+    from exback.models import MultilineQuestion, TextQuestion
+
+    is_text = isinstance(question, TextQuestion | MultilineQuestion)
+    return is_text and isinstance(value, str) and text_needs_care(program, value)
 
 
 def checkin_needs_care(mood: int, urge: int) -> bool:

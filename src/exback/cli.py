@@ -441,7 +441,15 @@ def content_validate(
       exback content validate
       exback content validate ./my-program
     """
-    from exback.content import HELP_NOW_FILE, help_now_warning, load_help_now, load_program
+    from exback.content import (
+        CARE_PHRASES_FILE,
+        HELP_NOW_FILE,
+        help_now_warning,
+        load_care_phrases,
+        load_help_now,
+        load_program,
+        review_warning,
+    )
 
     session = _session(ctx)
     folder = directory or session.content_path
@@ -454,6 +462,17 @@ def content_validate(
         if warning:
             session.ui.say(f"exback: warning: {warning}")
         help_note = "help_now.yaml"
+    if (folder / CARE_PHRASES_FILE).exists():
+        phrases = load_care_phrases(folder)
+        warning = review_warning(
+            folder / CARE_PHRASES_FILE,
+            phrases.last_reviewed,
+            today(),
+            "read the list again, measure it (bench/care_phrases.py), then update it",
+        )
+        if warning:
+            session.ui.say(f"exback: warning: {warning}")
+        help_note += ", care_phrases.yaml"
     print(
         f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} steps, "
         f"{questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"

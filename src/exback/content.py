@@ -243,13 +243,20 @@ def _check_care(
 
 def help_now_warning(directory: Path, help_now: HelpNow, today: dt.date) -> str | None:
     """A warning when the help text has not been reviewed for more than a year."""
-    age = (today - help_now.last_reviewed).days
+    return review_warning(
+        directory / HELP_NOW_FILE,
+        help_now.last_reviewed,
+        today,
+        "check every number and link, then update it",
+    )
+
+
+def review_warning(path: Path, reviewed: dt.date, today: dt.date, what: str) -> str | None:
+    """A warning when a reviewed file's last_reviewed is more than a year old."""
+    age = (today - reviewed).days
     if age <= REVIEW_EVERY_DAYS:
         return None
-    return (
-        f"{directory / HELP_NOW_FILE}: last_reviewed is {help_now.last_reviewed.isoformat()}, "
-        f"{age} days ago; check every number and link, then update it"
-    )
+    return f"{path}: last_reviewed is {reviewed.isoformat()}, {age} days ago; {what}"
 
 
 def _report(issues: list[Issue]) -> str:
