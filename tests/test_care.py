@@ -56,6 +56,7 @@ def _question(step_id: str, question_id: str) -> Question:
         ("safety_check", "without_them", "cant_live_without", ["cant_live_without"]),
         ("safety_check", "without_them", "would_hurt_myself", ["cant_live_without"]),
         ("safety_check", "without_them", "hurts_but_ok", []),
+        ("seek_help", "deep_issues", ["infidelity", "abuse"], ["fear_or_harm"]),
     ],
 )
 def test_care_for_each_wired_answer(step: str, question: str, value: object, expected) -> None:

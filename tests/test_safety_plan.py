@@ -187,6 +187,14 @@ def test_help_now_without_a_data_dir_creates_nothing(runner, data_dir: Path) -> 
     assert not data_dir.exists()
 
 
+def test_help_now_with_an_empty_data_dir(runner, data_dir: Path) -> None:
+    data_dir.mkdir()
+    result = run(runner, "help-now")
+    assert result.exit_code == 0 and GENERAL in result.stdout and result.stderr == ""
+    assert "Your safety plan" not in result.stdout
+    assert list(data_dir.iterdir()) == []
+
+
 def test_help_now_when_the_data_dir_path_is_a_file(runner, data_dir: Path) -> None:
     data_dir.write_text("not a folder")
     result = run(runner, "help-now")
