@@ -242,3 +242,44 @@ def test_cooling_off_through_answers_files_and_status(
         assert data["cooling_off"] == []
         reach_out = next(s for s in data["steps"] if s["id"] == "reach_out")
         assert "closed until" not in (reach_out["reason"] or "")
+
+
+def test_a_safety_check_finished_before_it_asked_more_is_asked_again(
+    runner, monkeypatch: pytest.MonkeyPatch, data_dir: Path, tmp_path: Path
+) -> None:
+    """Someone who finished the old five questions is not waved through to contact steps."""
+    monkeypatch.delenv("EXBACK_CONTENT_DIR")
+    step = PROGRAM.step("safety_check")
+    assert step is not None
+    moment = dt.datetime(2026, 11, 1, 9, tzinfo=dt.timezone.utc)
+    progress = logic.new_progress(moment)
+    old = {
+        "asked_no_contact": "not_asked",
+        "protective_order": "no_order",
+        "fear_or_harm": "harm_no",
+        "moved_on": "not_told",
+        "feel_safe_now": 8,
+    }
+    for question in step.questions:
+        if question.id in old:
+            logic.record_answer(PROGRAM, progress, step, question, old[question.id], moment)
+    progress.steps["safety_check"].completed_at = moment  # as an older exback saved it
+    from exback.storage import Store
+
+    store = Store(data_dir)
+    with store.lock():
+        store.save_progress(progress)
+    states = {s["id"]: s for s in json.loads(run(runner, "status", "--json").stdout)["steps"]}
+    assert states["safety_check"]["status"] == "in_progress"
+    assert "finish first: Safety and boundaries check" in states["reach_out"]["reason"]
+    rest = tmp_path / "rest.yaml"
+    rest.write_text(
+        "safety_check: {own_behaviour: [none_of_these], tech_access: [no_access],"
+        " danger_signs: [none_of_these], told_to_stop: [nobody], without_them: hurts_but_ok}\n"
+    )
+    result = run(runner, "start", "--answers-file", str(rest))
+    assert result.exit_code == 0 and "Saved 5 answers" in result.stderr
+    assert "╭" not in result.stderr  # no care response for these answers
+    states = {s["id"]: s for s in json.loads(run(runner, "status", "--json").stdout)["steps"]}
+    assert states["safety_check"]["status"] == "done"
+    assert "finish first: Safety" not in (states["reach_out"]["reason"] or "")

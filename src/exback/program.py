@@ -79,9 +79,9 @@ def step_state(program: Program, progress: Progress, step: Step, today: dt.date)
         if step.id in cooling.route.locks:
             return StepState(step, "locked", cooling.reason)
     saved = progress.steps.get(step.id)
-    if saved is not None and saved.completed_at is not None:
+    if saved is not None and saved.completed_at is not None and is_complete(step, progress):
         return StepState(step, "done")
-    missing = [s for s in step.requires.steps if not _is_done(progress, s)]
+    missing = [s for s in step.requires.steps if not _is_done(program, progress, s)]
     if missing:
         titles = [_title(program, s) for s in missing]
         return StepState(step, "locked", "finish first: " + ", ".join(titles))
@@ -146,9 +146,14 @@ def _title(program: Program, step_id: str) -> str:
     return step.title if step else step_id
 
 
-def _is_done(progress: Progress, step_id: str) -> bool:
+def _is_done(program: Program, progress: Progress, step_id: str) -> bool:
+    """Finished, and every required question answered (content may add questions later:
+    a safety check finished before it asked more is not done until it is answered)."""
     saved = progress.steps.get(step_id)
-    return saved is not None and saved.completed_at is not None
+    if saved is None or saved.completed_at is None:
+        return False
+    step = program.step(step_id)
+    return step is None or is_complete(step, progress)
 
 
 def next_step(program: Program, progress: Progress, today: dt.date) -> Step | None:
