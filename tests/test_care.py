@@ -346,3 +346,26 @@ def test_care_is_in_the_export_and_survives_restore(
     assert run(runner, "restore", str(exported)).exit_code == 0
     saved = json.loads((data_dir / "progress.json").read_text())
     assert saved["care_log"][0]["question"] == "self_harm_thoughts"
+
+
+def test_merge_adds_care_records_it_lacks(runner, packaged, data_dir: Path, tmp_path: Path) -> None:
+    first = tmp_path / "a.yaml"
+    first.write_text("seek_help: {self_harm_thoughts: true}\n")
+    with time_machine.travel("2026-11-20 10:00:00+00:00", tick=False):
+        run(runner, "start", "--answers-file", str(first))
+    exported = tmp_path / "export.json"
+    assert run(runner, "export", "--output", str(exported)).exit_code == 0
+    shutil.rmtree(data_dir)
+    second = tmp_path / "b.yaml"
+    second.write_text("safety_check: {feel_safe_now: 2}\n")
+    with time_machine.travel("2026-11-21 10:00:00+00:00", tick=False):
+        run(runner, "start", "--answers-file", str(second))
+    merged = run(runner, "restore", str(exported), "--merge")
+    assert merged.exit_code == 0 and "1 care response shown" in merged.stderr
+    log = json.loads((data_dir / "progress.json").read_text())["care_log"]
+    assert [(c["care"], c["at"][:10]) for c in log] == [
+        ("self_harm", "2026-11-20"),
+        ("unsafe_now", "2026-11-21"),
+    ]
+    again = run(runner, "restore", str(exported), "--merge")
+    assert "Nothing to add" in again.stderr

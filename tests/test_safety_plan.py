@@ -227,3 +227,9 @@ def test_help_now_in_a_fresh_process_with_no_home(tmp_path: Path) -> None:
     assert "Call your local emergency number now" in proc.stdout
     assert "findahelpline.com" in proc.stdout  # the built-in, corrected help
     assert not (tmp_path / "none").exists()
+
+
+def test_help_now_shows_a_hostile_plan_inert(runner, tmp_path: Path) -> None:
+    _write_plan(runner, tmp_path, warning_signs="\x1b]0;x\x07\x1b[2J[/] nights")
+    out = run(runner, "help-now").stdout
+    assert "\x1b" not in out and "\\x1b]0;x\\x07\\x1b[2J[/] nights" in out
