@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -84,3 +85,21 @@ def lock_held(data_dir: Path, seconds: float = 30) -> Iterator[None]:
 def run(runner: CliRunner, *args: str, input: str | None = None) -> object:
     """Invoke the app; returns the click Result."""
     return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def calm_choices(question: Any) -> list[Any]:
+    """The choices that switch no route, pause nothing and show no care response."""
+    return [c for c in question.choices if not (c.route or c.pause or c.care)]
+
+
+def sample_answer(question: Any) -> Any:
+    """A valid answer to any question that keeps every step open and calm."""
+    if question.kind == "choice":
+        return calm_choices(question)[-1].value
+    if question.kind == "multi":
+        return [calm_choices(question)[-1].value]
+    if question.kind == "confirm":
+        return bool(getattr(question, "care_if_no", None))
+    if question.kind == "scale":
+        return question.max
+    return "something"

@@ -55,6 +55,8 @@ NON_PROMPTING = [
     ["nocontact", "slip"],
     ["checkin", "--mood", "5", "--urge", "2", "--note", "ok"],
     ["help-now"],
+    ["safety-plan", "show"],
+    ["safety-plan", "show", "--json"],
     ["doctor"],
     ["doctor", "--json"],
 ]

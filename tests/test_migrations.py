@@ -33,7 +33,22 @@ def test_migration_v1_to_current_is_pure_and_keeps_everything() -> None:
 
 def test_migration_without_a_countdown() -> None:
     migrated = migrations.migrate({"schema_version": 1, "no_contact": None})
-    assert migrated == {"schema_version": 2, "no_contact": None, "checkins": []}
+    assert migrated == {
+        "schema_version": SCHEMA_VERSION,
+        "no_contact": None,
+        "checkins": [],
+        "care_log": [],
+        "safety_plan": None,
+    }
+
+
+def test_migration_v2_to_v3_adds_care_and_the_safety_plan_purely() -> None:
+    data = json.loads((ROOT / "tests" / "fixtures" / "progress-v2.json").read_text())
+    before = copy.deepcopy(data)
+    migrated = migrations.MIGRATIONS[2](data)
+    assert data == before
+    assert migrated == {**before, "schema_version": 3, "care_log": [], "safety_plan": None}
+    assert Progress.model_validate(migrated).care_log == []
 
 
 def test_v1_file_loads_migrates_and_saves_keeping_the_old_bytes(data_dir: Path) -> None:

@@ -116,7 +116,9 @@ def test_each_step_is_complete(program: Program, step_id: str) -> None:
     assert step is not None
     assert len(step.sources) >= 1
     assert 2 <= len(step.tips) <= 6, f"{step_id}: {len(step.tips)} tips"
-    assert 3 <= len(step.questions) <= 8, f"{step_id}: {len(step.questions)} questions"
+    # the safety check asks more: each red flag is its own short question
+    most = 12 if step_id == SAFETY else 8
+    assert 3 <= len(step.questions) <= most, f"{step_id}: {len(step.questions)} questions"
     words = len(step.summary.split())
     assert 40 <= words <= 130, f"{step_id}: summary has {words} words"
 

@@ -48,7 +48,8 @@ def test_red_flag_refuses_every_contact_step_everywhere(
 ) -> None:
     monkeypatch.delenv("EXBACK_CONTENT_DIR")
     answers = tmp_path / "safety.json"
-    answers.write_text(json.dumps({"safety_check": {question: value}}))
+    multi = SAFETY.questions[[q.id for q in SAFETY.questions].index(question)].kind == "multi"
+    answers.write_text(json.dumps({"safety_check": {question: [value] if multi else value}}))
     assert run(runner, "start", "--answers-file", str(answers)).exit_code == 0
 
     data = json.loads(run(runner, "status", "--json").stdout)

@@ -16,6 +16,7 @@ import pytest
 
 from exback.content import load_program
 from exback.models import (
+    Answer,
     ChoiceQuestion,
     ConfirmQuestion,
     MultilineQuestion,
@@ -30,7 +31,7 @@ from exback.models import (
     StepProgress,
 )
 
-from .conftest import PACKAGED
+from .conftest import PACKAGED, sample_answer
 from .screen import ENTER, FINISH, Terminal
 
 pytestmark = pytest.mark.timeout(300)
@@ -47,18 +48,20 @@ def packaged(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def first_words(question: Question, count: int = 3) -> str:
-    return " ".join(question.prompt.split()[:count])
+    return " ".join(question.prompt.split()[:count]).rstrip(",;:.?!")
 
 
 def typed(question: Question) -> str:
-    """An answer to type that keeps the step open (no route, no red flag)."""
+    """What to type for the calm answer (no route, no red flag, no care response)."""
+    value = sample_answer(question)
     if isinstance(question, ChoiceQuestion | MultiQuestion):
-        free = [i for i, c in enumerate(question.choices, 1) if not c.route and not c.pause]
-        return str(free[-1])
+        picked = value if isinstance(value, list) else [value]
+        values = [c.value for c in question.choices]
+        return " ".join(str(values.index(v) + 1) for v in picked)
     if isinstance(question, ConfirmQuestion):
-        return "n"
+        return "y" if value else "n"
     if isinstance(question, ScaleQuestion):
-        return str(question.max)
+        return str(value)
     return PHRASE
 
 
@@ -71,7 +74,13 @@ def seed_all_open_but(data_dir: Path, target: Step, pressure_checked: bool = Tru
         created_at=long_ago,
         updated_at=long_ago,
         steps={
-            s.id: StepProgress(started_at=long_ago, completed_at=long_ago)
+            s.id: StepProgress(
+                started_at=long_ago,
+                completed_at=long_ago,
+                answers={
+                    q.id: Answer(value=sample_answer(q), answered_at=long_ago) for q in s.questions
+                },
+            )
             for s in PROGRAM.steps
             if s.id != target.id
         },

@@ -44,3 +44,4 @@ def test_wheel_installs_and_validates_its_content(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "site-packages/exback/content: valid" in result.stdout
+    assert "help_now.yaml, care_phrases.yaml" in result.stdout  # both ship in the wheel

@@ -177,13 +177,13 @@ def test_home_menu_lists_locked_steps_but_cannot_enter_them(runner, data_dir: Pa
 def test_things_to_do_are_ticked_in_the_review(runner, data_dir: Path, monkeypatch) -> None:
     from exback.content import load_program
 
-    from .conftest import PACKAGED
+    from .conftest import PACKAGED, sample_answer
 
     monkeypatch.setenv("EXBACK_CONTENT_DIR", str(PACKAGED))
     step = load_program(PACKAGED).step("understand_breakup")
     assert step is not None and len(step.actions) >= 2
     answers = data_dir.parent / "a.json"
-    answers.write_text(json.dumps({step.id: {q.id: sample(q) for q in step.questions}}))
+    answers.write_text(json.dumps({step.id: {q.id: sample_answer(q) for q in step.questions}}))
     assert run(runner, "start", "--answers-file", str(answers)).exit_code == 0
     # review: 1 Continue, 2 Redo, 3 Tick off things to do, 4 Help now, 5 Stop for now
     result = drive(runner, "3" + ENTER + "2" + ENTER + "5" + ENTER, "--step", step.id)
@@ -195,17 +195,3 @@ def test_things_to_do_are_ticked_in_the_review(runner, data_dir: Path, monkeypat
     report = run(runner, "export", "--format", "md").stdout
     assert f"- [x] {step.actions[1].text}" in report
     assert f"- [ ] {step.actions[0].text}" in report
-
-
-def sample(question) -> object:
-    """A valid answer to any question, for answers files."""
-    kind = question.kind
-    if kind == "choice":
-        return next(c.value for c in question.choices if not c.route)
-    if kind == "multi":
-        return [next(c.value for c in question.choices if not c.route)]
-    if kind == "confirm":
-        return False
-    if kind == "scale":
-        return question.max
-    return "something"

@@ -18,6 +18,7 @@ How a command runs:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -188,6 +189,8 @@ Examples:
   exback reset                      delete your data (after a backup)
   exback doctor                     check your data; --repair fixes it
   exback content validate DIR       check a folder of program content
+  exback safety-plan                your own plan for hard moments
+  exback safety-plan show           print it
 
 Everything stays on this machine, in the data dir (see `exback where`).
 Exit codes: 0 ok, 1 error, 2 bad input, 3 data corrupt or from a newer
@@ -335,6 +338,7 @@ def journal_add(
         text = _read_text_input(session, "Your note:")
     entry = journal.add(session.store, text, mood, tag or [], now())
     session.ui.say(f"Saved to your journal ({entry.created_at.astimezone():%Y-%m-%d %H:%M}).")
+    _gentle_line_if(session, [text], mood == 1)
 
 
 def _read_text_input(session: Session, prompt: str) -> str:
@@ -425,11 +429,13 @@ def journal_import(
                 "skipped": result.skipped,
             }
         )
+        _gentle_line_if(session, [e.text for e in entries])
         return
     session.ui.say(
         f"Imported {result.added} of {count(len(entries), 'entry')} from {inert(export.name)} "
         f"({export.format}); skipped {count(result.skipped, 'entry')} already in your journal."
     )
+    _gentle_line_if(session, [e.text for e in entries])
 
 
 # --- status, where, content --------------------------------------------------------
@@ -497,7 +503,15 @@ def content_validate(
       exback content validate
       exback content validate ./my-program
     """
-    from exback.content import HELP_NOW_FILE, help_now_warning, load_help_now, load_program
+    from exback.content import (
+        CARE_PHRASES_FILE,
+        HELP_NOW_FILE,
+        help_now_warning,
+        load_care_phrases,
+        load_help_now,
+        load_program,
+        review_warning,
+    )
 
     session = _session(ctx)
     folder = directory or session.content_path
@@ -510,6 +524,17 @@ def content_validate(
         if warning:
             session.ui.say(f"exback: warning: {warning}")
         help_note = "help_now.yaml"
+    if (folder / CARE_PHRASES_FILE).exists():
+        phrases = load_care_phrases(folder)
+        warning = review_warning(
+            folder / CARE_PHRASES_FILE,
+            phrases.last_reviewed,
+            today(),
+            "read the list again, measure it (bench/care_phrases.py), then update it",
+        )
+        if warning:
+            session.ui.say(f"exback: warning: {warning}")
+        help_note += ", care_phrases.yaml"
     print(
         f"{folder}: valid: {program.title!s} v{program.version}: "
         f"{count(len(program.steps), 'step')}, {count(questions, 'question')}, "
@@ -620,6 +645,7 @@ def nocontact_urge(ctx: typer.Context, note: NoteOption = None) -> None:
         f"Urge resisted: that is {urges} so far, and each one gets easier. "
         f"Try this: {daily.urge_tip(session.program(), record)}"
     )
+    _gentle_line_if(session, [note])
 
 
 @nocontact_app.command("exception")
@@ -648,6 +674,7 @@ def nocontact_exception(
         "Logged as logistics contact; your count goes on. Keeping it short and practical "
         "was the right call."
     )
+    _gentle_line_if(session, [reason])
 
 
 @nocontact_app.command("slip")
@@ -675,6 +702,7 @@ def nocontact_slip(ctx: typer.Context, note: NoteOption = None) -> None:
         f"Logged. Slips happen to almost everyone. {kept}"
         f"Your count starts again today: day 1 of {record.current.days}."
     )
+    _gentle_line_if(session, [note])
 
 
 @app.command()
@@ -733,6 +761,9 @@ def checkin(
     replaced = daily.checkin(session.store, mood, urge, note, replace, today(), now())
     verb = "replaced" if replaced else "saved"
     session.ui.say(f"Check-in {verb} for {today().isoformat()}: mood {mood}/10, urge {urge}/10.")
+    from exback.care import checkin_needs_care
+
+    _gentle_line_if(session, [note], checkin_needs_care(mood, urge))
 
 
 # --- export, restore, reset --------------------------------------------------------
@@ -807,7 +838,7 @@ def restore(
         ),
     ] = False,
 ) -> None:
-    """Bring back a json export (into an empty data dir, or --merge).
+    """Bring back a json export; --merge adds to what you have.
 
     \b
     Examples:
@@ -851,7 +882,7 @@ def reset(
         bool, typer.Option("--no-backup", help="Do not write a json export first.")
     ] = False,
 ) -> None:
-    """Delete your data, after listing it and writing a backup first.
+    """Delete your data, after listing it and writing a backup.
 
     \b
     Examples:
@@ -910,12 +941,7 @@ def reset(
         )
 
 
-# --- help-now -------------------------------------------------------------------------
-
-HELP_NOW_FALLBACK = (
-    "If you or someone else is in danger, call your local emergency number now. "
-    "If you are thinking about ending your life, contact a crisis line or someone you trust today."
-)
+# --- help-now and the safety plan ---------------------------------------------------
 
 
 @app.command("help-now")
@@ -926,28 +952,125 @@ def help_now(ctx: typer.Context) -> None:
     Example:
       exback help-now
 
-    Works at once, from any state: it needs no data dir and no terminal.
+    Shows your own safety plan first when you have one, then help lines for
+    several countries. Works at once, from any state: it needs no data dir and no
+    terminal, never waits for another exback, and prints the general help even
+    when your data cannot be read.
     """
-    from exback import paths
-    from exback.content import load_help_now
-    from exback.errors import ContentError
+    from exback import care, plan
 
     session = _session(ctx)
-    try:
-        text = load_help_now(session.content_path)
-    except ContentError:
+    saved, problem = plan.plan_for_help(session.store)
+    print(care.help_now_text(care.load_help(session.content_path), saved), flush=True)
+    if problem:
+        session.ui.say(f"exback: {problem}")
+
+
+safety_plan_app = typer.Typer(  # its help is safety_plan_walk's docstring
+    rich_markup_mode=None,
+    invoke_without_command=True,
+)
+app.add_typer(safety_plan_app, name="safety-plan")
+
+
+@safety_plan_app.callback()
+def safety_plan_walk(
+    ctx: typer.Context,
+    answers_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers-file",
+            help="Write parts from a YAML or JSON file (part id -> text) instead of asking.",
+        ),
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; fail if an answer is needed.")
+    ] = False,
+) -> None:
+    """Make or change your personal safety plan, one part at a time.
+
+    \b
+    Examples:
+      exback safety-plan                 asks each part (your answers come back)
+      exback safety-plan show            print it
+      exback safety-plan show --json
+      exback safety-plan --answers-file plan.yaml
+
+    A safety plan (the Stanley-Brown form) is a few lines, in your own words, for
+    a hard moment: your warning signs, what you can do on your own, people and
+    places that take your mind off it, people you can ask for help, professionals
+    and services, making your surroundings safer, and what matters to you. Any
+    part may stay empty. Each part is saved as soon as you answer it, kept only on
+    this machine, and shown first by 'exback help-now'.
+
+    \b
+    Parts (for --answers-file): warning_signs, on_my_own, distractions,
+    people_to_ask, professionals, safer_surroundings, what_matters.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from exback import plan, safety_plan
+
+    session = _session(ctx)
+    if answers_file is not None:
+        parts = plan.read_file(answers_file)
+        changed = plan.save_parts(session.store, parts, now())
+        session.ui.say(
+            f"Saved your safety plan from {answers_file}: {changed} part"
+            f"{'s' if changed != 1 else ''} changed. See it with: exback safety-plan show"
+        )
+        return
+    if no_input or not stdin_is_terminal():
+        raise errors.NotInteractiveError(
+            "safety-plan needs a terminal to ask; pass --answers-file FILE (part id -> text), "
+            "or print your plan with: exback safety-plan show"
+        )
+    from exback import wizard
+
+    progress = session.store.load_progress()
+    saved = progress.safety_plan if progress else None
+    session.ui.say(
+        "Your safety plan: seven short parts, in your own words. Leave any part empty. "
+        "Each answer is saved at once. If you need help right now: exback help-now"
+    )
+    changed = 0
+    for part in safety_plan.SECTIONS:
+        previous = saved.sections[part.id].value if saved and part.id in saved.sections else None
         try:
-            text = load_help_now(paths.packaged_content_dir())
-        except ContentError:
-            print(HELP_NOW_FALLBACK)
-            return
-    lines = [text.title, ""]
-    for section in text.sections:
-        lines.append(section.heading)
-        lines.extend(f"  - {line}" for line in section.lines)
-        lines.append("")
-    lines.append(f"(Last reviewed {text.last_reviewed.isoformat()}.)")
-    print("\n".join(lines))
+            answer = wizard.ask(part.question(), previous)
+        except errors.Interrupted:
+            raise errors.Interrupted(
+                "every part you finished is saved; run 'exback safety-plan' to carry on"
+            ) from None
+        text = safety_plan.check_section(part.id, answer)
+        changed += plan.save_parts(session.store, {part.id: text}, now())
+    session.ui.say(
+        f"Your safety plan is saved ({changed} part{'s' if changed != 1 else ''} changed). "
+        "'exback help-now' shows it first; 'exback safety-plan show' prints it."
+    )
+
+
+@safety_plan_app.command("show")
+def safety_plan_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print your safety plan.
+
+    \b
+    Examples:
+      exback safety-plan show
+      exback safety-plan show --json
+    """
+    from exback import plan, safety_plan
+
+    session = _session(ctx)
+    progress = session.store.load_progress()
+    saved = progress.safety_plan if progress else None
+    if as_json:
+        _print_json(safety_plan.to_json(saved))
+    else:
+        plan.render(session.ui, saved)
 
 
 # --- start ------------------------------------------------------------------------------
@@ -991,8 +1114,11 @@ def start(
     session = _session(ctx)
     program = session.program()
     if answers_file is not None:
-        summary = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
-        session.ui.say(summary)
+        applied = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
+        _respond_with_care(session, applied.care, applied.text_needs_care)
+        for notice in applied.notices:
+            session.ui.say(notice)
+        session.ui.say(applied.summary)
         return
     walk = wizard.Walk(program, session.store, session.ui, now, today, lambda: help_now(ctx))
     if step is not None:
@@ -1007,6 +1133,30 @@ def start(
             session.tell_where(walk.store.root)
         session.said_where = True
     walk.run(step)
+
+
+def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
+    """After a save: one gentle line on stderr when the text, or a low check-in, needs it."""
+    from exback import care
+
+    if low or care.any_needs_care(session.program, texts):
+        care.say_gentle_line(session.ui, session.store)
+
+
+def _respond_with_care(session: Session, responses: list[Any], text_flagged: bool) -> None:
+    """Show care responses on stderr, at once; else the gentle line if text needs it."""
+    from exback import care
+
+    if responses:
+        progress = None
+        with contextlib.suppress(errors.ExbackError):
+            progress = session.store.load_progress()
+        help_now = care.load_help(session.content_path)
+        plan = progress.safety_plan if progress else None
+        for response in responses:
+            care.show_care(session.ui.err, response, help_now, plan)
+    elif text_flagged:
+        care.say_gentle_line(session.ui, session.store)
 
 
 def stdin_is_terminal() -> bool:
@@ -1028,7 +1178,7 @@ def doctor(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Check your data dir; --repair fixes what it finds (asks first).
+    """Check your data dir; --repair fixes what it finds.
 
     \b
     Examples:

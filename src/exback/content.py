@@ -12,13 +12,25 @@ import yaml
 from pydantic import ValidationError
 
 from exback.errors import ContentError
-from exback.models import HelpNow, Program, ProgramFile, Step
-from exback.paths import PROGRAM_FILE, STEPS_DIR
+from exback.models import (
+    CarePhrases,
+    ChoiceQuestion,
+    ConfirmQuestion,
+    HelpNow,
+    MultiQuestion,
+    Program,
+    ProgramFile,
+    Question,
+    ScaleQuestion,
+    Step,
+)
+from exback.paths import PROGRAM_FILE, STEPS_DIR, packaged_content_dir
 from exback.words import count
 
-_M = TypeVar("_M", ProgramFile, Step, HelpNow)
+_M = TypeVar("_M", ProgramFile, Step, HelpNow, CarePhrases)
 
 HELP_NOW_FILE = "help_now.yaml"
+CARE_PHRASES_FILE = "care_phrases.yaml"
 REVIEW_EVERY_DAYS = 365
 MAX_FILE_BYTES = 1_000_000
 MAX_ISSUES_PER_FILE = 20  # a file with 100,000 bad keys is one problem, said 20 times
@@ -80,6 +92,11 @@ def load_program(directory: Path) -> Program:
     if program_file is None or program_doc is None:
         raise ContentError(_report(issues))
     issues.extend(_check_program(program_file, program_doc, steps, step_paths))
+    issues.extend(_check_care(directory, program_file, program_doc, steps))
+    phrases = None
+    phrases_dir = directory if (directory / CARE_PHRASES_FILE).is_file() else packaged_content_dir()
+    if (phrases_dir / CARE_PHRASES_FILE).is_file():
+        phrases = _read_care_phrases(phrases_dir, issues)
     if issues:
         raise ContentError(_report(issues))
     return Program(
@@ -90,31 +107,157 @@ def load_program(directory: Path) -> Program:
         steps=[steps[s][0] for s in program_file.steps],
         routes=program_file.routes,
         pressure_check=program_file.pressure_check,
+        care=program_file.care,
+        care_phrases=phrases,
     )
 
 
 def load_help_now(directory: Path) -> HelpNow:
     """Load and validate help_now.yaml; ContentError when missing or invalid."""
+    help_now, doc = _load_help_now_doc(directory)
+    issues = _duplicate_ids(doc, "sections", [s.id for s in help_now.sections])
+    if issues:
+        raise ContentError(_report(issues))
+    return help_now
+
+
+def _load_help_now_doc(directory: Path) -> tuple[HelpNow, _Doc]:
     path = directory / HELP_NOW_FILE
     issues: list[Issue] = []
     if not path.is_file():
         raise ContentError(f"{path}:1:1: (file): not found")
     doc = _read(path, issues)
     help_now = _validate(HelpNow, doc, issues) if doc else None
-    if help_now is None:
+    if help_now is None or doc is None:
         raise ContentError(_report(issues))
-    return help_now
+    return help_now, doc
+
+
+def load_care_phrases(directory: Path) -> CarePhrases:
+    """Load and validate care_phrases.yaml; ContentError when missing or invalid."""
+    path = directory / CARE_PHRASES_FILE
+    if not path.is_file():
+        raise ContentError(f"{path}:1:1: (file): not found")
+    issues: list[Issue] = []
+    phrases = _read_care_phrases(directory, issues)
+    if phrases is None or issues:
+        raise ContentError(_report(issues))
+    return phrases
+
+
+def _read_care_phrases(directory: Path, issues: list[Issue]) -> CarePhrases | None:
+    from exback.phrases import phrase_problem
+
+    doc = _read(directory / CARE_PHRASES_FILE, issues)
+    phrases = _validate(CarePhrases, doc, issues) if doc else None
+    if phrases is None or doc is None:
+        return None
+    found = []
+    for key, items in (("phrases", phrases.phrases), ("except", phrases.except_)):
+        for index, phrase in enumerate(items):
+            problem = phrase_problem(phrase)
+            if problem:
+                found.append(_at(doc, (key, index), problem))
+    issues.extend(found)
+    return None if found else phrases
+
+
+def care_help_dir(directory: Path) -> Path:
+    """Where a content folder's help comes from: its own help_now.yaml, else the built-in one."""
+    return directory if (directory / HELP_NOW_FILE).is_file() else packaged_content_dir()
+
+
+def _duplicate_ids(doc: _Doc, key: str, ids: list[str]) -> list[Issue]:
+    issues = []
+    for index, item_id in enumerate(ids):
+        if item_id in ids[:index]:
+            issues.append(_at(doc, (key, index, "id"), f"duplicate id {item_id!r}"))
+    return issues
+
+
+def _question_care(question: Question) -> list[tuple[tuple[int | str, ...], str]]:
+    """(location inside the question, care id) for every care reference in a question."""
+    refs: list[tuple[tuple[int | str, ...], str]] = []
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        for ci, choice in enumerate(question.choices):
+            if choice.care is not None:
+                refs.append((("choices", ci, "care"), choice.care))
+    elif isinstance(question, ConfirmQuestion):
+        for key in ("care_if_yes", "care_if_no"):
+            value = getattr(question, key)
+            if value is not None:
+                refs.append(((key,), value))
+    elif isinstance(question, ScaleQuestion):
+        for ri, rule in enumerate(question.care):
+            refs.append((("care", ri, "response"), rule.response))
+    return refs
+
+
+def _check_care(
+    directory: Path,
+    program: ProgramFile,
+    doc: _Doc,
+    steps: dict[str, tuple[Step, _Doc]],
+) -> list[Issue]:
+    """Care references name declared responses; responses name real help sections."""
+    issues = _duplicate_ids(doc, "care", [c.id for c in program.care])
+    known = {c.id for c in program.care}
+    names = ", ".join(sorted(known)) or "none defined"
+    places: list[tuple[_Doc, tuple[int | str, ...], Question]] = []
+    for step, step_doc in steps.values():
+        places += [(step_doc, ("questions", qi), q) for qi, q in enumerate(step.questions)]
+    if program.pressure_check is not None:
+        places += [
+            (doc, ("pressure_check", "questions", qi), q)
+            for qi, q in enumerate(program.pressure_check.questions)
+        ]
+    for where_doc, prefix, question in places:
+        for loc, care_id in _question_care(question):
+            if care_id not in known:
+                issues.append(
+                    _at(where_doc, (*prefix, *loc), f"unknown care response {care_id!r} ({names})")
+                )
+    wanted = [(ci, hi, h) for ci, c in enumerate(program.care) for hi, h in enumerate(c.help)]
+    if not wanted:
+        return issues
+    help_dir = care_help_dir(directory)
+    try:
+        help_now, _ = _load_help_now_doc(help_dir)
+    except ContentError:
+        issues.append(
+            _at(doc, ("care",), f"care responses need a valid {help_dir / HELP_NOW_FILE}")
+        )
+        return issues
+    sections = [s.id for s in help_now.sections]
+    for ci, hi, section in wanted:
+        if section not in sections:
+            issues.append(
+                _at(
+                    doc,
+                    ("care", ci, "help", hi),
+                    f"unknown help section {section!r} in {help_dir / HELP_NOW_FILE} "
+                    f"(sections: {', '.join(sections)})",
+                )
+            )
+    return issues
 
 
 def help_now_warning(directory: Path, help_now: HelpNow, today: dt.date) -> str | None:
     """A warning when the help text has not been reviewed for more than a year."""
-    age = (today - help_now.last_reviewed).days
+    return review_warning(
+        directory / HELP_NOW_FILE,
+        help_now.last_reviewed,
+        today,
+        "check every number and link, then update it",
+    )
+
+
+def review_warning(path: Path, reviewed: dt.date, today: dt.date, what: str) -> str | None:
+    """A warning when a reviewed file's last_reviewed is more than a year old."""
+    age = (today - reviewed).days
     if age <= REVIEW_EVERY_DAYS:
         return None
-    return (
-        f"{directory / HELP_NOW_FILE}: last_reviewed is {help_now.last_reviewed.isoformat()}, "
-        f"{count(age, 'day')} ago; check every number and link, then update it"
-    )
+    return f"{path}: last_reviewed is {reviewed.isoformat()}, {count(age, 'day')} ago; {what}"
 
 
 def _report(issues: list[Issue]) -> str:
@@ -344,6 +487,15 @@ def _check_program(
                         f"duplicate id {item_id!r}",
                     )
                 )
+    for name, route in program.routes.items():
+        if route.cooling_off_days is not None and not route.locks:
+            issues.append(
+                _at(
+                    doc,
+                    ("routes", name, "cooling_off_days"),
+                    "a route without locks cannot cool off",
+                )
+            )
     known = {p.stem for p in step_paths}
     for name, route in program.routes.items():
         for index, target in enumerate(route.locks):

@@ -141,6 +141,8 @@ def to_markdown(program: Program, snapshot: Snapshot, now: dt.datetime, version:
         out += _no_contact(progress.no_contact, today)
         out += _checkins(progress)
         out += _pressure_checks(program, progress)
+        out += _care(program, progress)
+        out += _safety_plan(progress)
     out += _journal(journal)
     while out and out[-1] == "":
         out.pop()
@@ -345,6 +347,36 @@ def _pressure_checks(program: Program, progress: Progress) -> list[str]:
                 value = logic.describe(question, record.answers[question.id])
                 out.append(f"  - {md(question.prompt)} {md(value)}")
     return [*out, ""]
+
+
+def _care(program: Program, progress: Progress) -> list[str]:
+    if not progress.care_log:
+        return []
+    out = ["## Care responses shown", ""]
+    for shown in progress.care_log:
+        response = program.care_response(shown.care)
+        title = md(response.title if response else shown.care)
+        step = program.step(shown.step)
+        question = (
+            next((q for q in step.questions if q.id == shown.question), None) if step else None
+        )
+        answer = logic.describe(question, shown.value) if question else json.dumps(shown.value)
+        prompt = md(question.prompt) if question else md(shown.question)
+        out.append(f"- {local_time(shown.at)}: “{title}”, after: {prompt} {md(answer)}")
+    return [*out, ""]
+
+
+def _safety_plan(progress: Progress) -> list[str]:
+    from exback import safety_plan
+
+    plan = progress.safety_plan
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if plan is None or not parts:
+        return []
+    out = ["## My safety plan", "", f"Last changed {local_time(plan.updated_at)}.", ""]
+    for part, text in parts:
+        out += [f"### {md(part.title)}", "", *fenced(text), ""]
+    return out
 
 
 def _journal(entries: list[JournalEntry]) -> list[str]:

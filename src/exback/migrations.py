@@ -24,8 +24,18 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """v3 adds the care responses shown (`care_log`) and the person's `safety_plan`."""
+    out = dict(data)
+    out.setdefault("care_log", [])
+    out.setdefault("safety_plan", None)
+    out["schema_version"] = 3
+    return out
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _v1_to_v2,
+    2: _v2_to_v3,
 }
 
 

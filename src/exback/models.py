@@ -32,13 +32,15 @@ class Source(Frozen):
 class Choice(Frozen):
     """One option of a choice or multi question.
 
-    `route` switches track; `pause` (in the pressure check) pauses contact steps.
+    `route` switches track; `pause` (in the pressure check) pauses contact steps;
+    `care` names a care response (program.yaml `care:`) shown when it is picked.
     """
 
     value: Id
     label: Text
     route: Id | None = None
     pause: bool = False
+    care: Id | None = None
 
 
 class _Question(Frozen):
@@ -83,6 +85,31 @@ class MultiQuestion(_Question):
 class ConfirmQuestion(_Question):
     kind: Literal["confirm"]
     default: bool | None = None
+    care_if_yes: Id | None = None
+    """A care response shown when the answer is yes."""
+    care_if_no: Id | None = None
+    """A care response shown when the answer is no."""
+
+
+class ScaleCare(Frozen):
+    """A care response for a scale answer at or below, or at or above, a threshold."""
+
+    at_or_below: int | None = None
+    at_or_above: int | None = None
+    response: Id
+
+    @model_validator(mode="after")
+    def _check(self) -> ScaleCare:
+        if (self.at_or_below is None) == (self.at_or_above is None):
+            raise ValueError("give exactly one of at_or_below and at_or_above")
+        return self
+
+    def matches(self, value: int) -> bool:
+        """Whether a scale answer falls on this side of the threshold."""
+        if self.at_or_below is not None:
+            return value <= self.at_or_below
+        assert self.at_or_above is not None
+        return value >= self.at_or_above
 
 
 class ScaleQuestion(_Question):
@@ -92,6 +119,7 @@ class ScaleQuestion(_Question):
     min_label: Text
     max_label: Text
     default: int | None = None
+    care: list[ScaleCare] = []
 
     @model_validator(mode="after")
     def _check(self) -> ScaleQuestion:
@@ -99,6 +127,10 @@ class ScaleQuestion(_Question):
             raise ValueError("a scale needs min < max, at most 20 apart")
         if self.default is not None and not self.min <= self.default <= self.max:
             raise ValueError(f"default must be between {self.min} and {self.max}")
+        for rule in self.care:
+            threshold = rule.at_or_below if rule.at_or_below is not None else rule.at_or_above
+            if threshold is not None and not self.min <= threshold <= self.max:
+                raise ValueError(f"a care threshold must be between {self.min} and {self.max}")
         return self
 
 
@@ -162,6 +194,22 @@ class Route(Frozen):
     locks: list[Id] = []
     countdown_label: Text | None = None
     """What the no-contact countdown is called on this track."""
+    cooling_off_days: Annotated[int, Field(ge=14, le=365)] | None = None
+    """After the route switches off, its locks hold this many more days (at least 14)."""
+
+
+class CareResponse(Frozen):
+    """What the program says at once when an answer shows someone may not be safe.
+
+    `help` names sections of help_now.yaml by id; `safety_plan` also shows the
+    person's own safety plan (or how to make one).
+    """
+
+    id: Id
+    title: Text
+    message: Text
+    help: list[Id] = []
+    safety_plan: bool = False
 
 
 class NoContactDefaults(Frozen):
@@ -197,9 +245,11 @@ class ProgramFile(Frozen):
     steps: Annotated[list[Id], Field(min_length=1)]
     routes: dict[Id, Route] = {}
     pressure_check: PressureCheck | None = None
+    care: list[CareResponse] = []
 
 
 class HelpSection(Frozen):
+    id: Id
     heading: Text
     lines: Annotated[list[Text], Field(min_length=1)]
 
@@ -210,6 +260,23 @@ class HelpNow(Frozen):
     title: Text
     last_reviewed: dt.date
     sections: Annotated[list[HelpSection], Field(min_length=1)]
+
+    def section(self, section_id: str) -> HelpSection | None:
+        """The section with this id, or None."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+class CarePhrases(Frozen):
+    """content/care_phrases.yaml: words of danger or despair, matched on this machine.
+
+    A phrase is words separated by spaces; `a/b` is either word, `...` is a gap of
+    up to four words. `except` phrases are near-misses: a phrase match inside one
+    of them does not count.
+    """
+
+    last_reviewed: dt.date
+    phrases: Annotated[list[Text], Field(min_length=1)]
+    except_: Annotated[list[Text], Field(alias="except")] = []
 
 
 class Program(Frozen):
@@ -222,15 +289,21 @@ class Program(Frozen):
     steps: list[Step]
     routes: dict[str, Route]
     pressure_check: PressureCheck | None = None
+    care: list[CareResponse] = []
+    care_phrases: CarePhrases | None = None
 
     def step(self, step_id: str) -> Step | None:
         """The step with this id, or None."""
         return next((s for s in self.steps if s.id == step_id), None)
 
+    def care_response(self, care_id: str) -> CareResponse | None:
+        """The care response with this id, or None."""
+        return next((c for c in self.care if c.id == care_id), None)
+
 
 # --- saved progress ---------------------------------------------------------
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Saved(BaseModel):
@@ -319,6 +392,27 @@ class PressureRecord(Saved):
     paused: bool
 
 
+class CareShown(Saved):
+    """A care response the person saw, because of an answer they gave; kept forever."""
+
+    care: str
+    """The care response's id (program.yaml `care:`)."""
+    at: dt.datetime
+    step: str
+    """The step id, or `pressure_check`."""
+    question: str
+    value: Any
+    """The answer that brought the response."""
+
+
+class SafetyPlan(Saved):
+    """The person's own safety plan (Stanley-Brown form): section id -> answer."""
+
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    sections: dict[str, Answer] = {}
+
+
 class Progress(Saved):
     """progress.json: everything but the journal."""
 
@@ -332,6 +426,8 @@ class Progress(Saved):
     pressure_checks: list[PressureRecord] = []
     current_step: str | None = None
     """The step the walk was in when it stopped; `start` carries on there."""
+    care_log: list[CareShown] = []
+    safety_plan: SafetyPlan | None = None
 
     def active_routes(self) -> set[str]:
         """Routes whose latest change switched them on."""

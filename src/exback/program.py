@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from exback.models import (
     Answer,
+    CareResponse,
+    CareShown,
     Choice,
     ChoiceQuestion,
     ConfirmQuestion,
@@ -21,6 +23,7 @@ from exback.models import (
     Program,
     Progress,
     Question,
+    Route,
     RouteChange,
     ScaleQuestion,
     Step,
@@ -74,10 +77,13 @@ def step_state(program: Program, progress: Progress, step: Step, today: dt.date)
         route = program.routes.get(route_id)
         if route is not None and step.id in route.locks:
             return StepState(step, "locked", route.reason)
+    for cooling in cooling_off(program, progress, today):
+        if step.id in cooling.route.locks:
+            return StepState(step, "locked", cooling.reason)
     saved = progress.steps.get(step.id)
-    if saved is not None and saved.completed_at is not None:
+    if saved is not None and saved.completed_at is not None and is_complete(step, progress):
         return StepState(step, "done")
-    missing = [s for s in step.requires.steps if not _is_done(progress, s)]
+    missing = [s for s in step.requires.steps if not _is_done(program, progress, s)]
     if missing:
         titles = [_title(program, s) for s in missing]
         return StepState(step, "locked", "finish first: " + ", ".join(titles))
@@ -141,9 +147,14 @@ def _title(program: Program, step_id: str) -> str:
     return step.title if step else step_id
 
 
-def _is_done(progress: Progress, step_id: str) -> bool:
+def _is_done(program: Program, progress: Progress, step_id: str) -> bool:
+    """Finished, and every required question answered (content may add questions later:
+    a safety check finished before it asked more is not done until it is answered)."""
     saved = progress.steps.get(step_id)
-    return saved is not None and saved.completed_at is not None
+    if saved is None or saved.completed_at is None:
+        return False
+    step = program.step(step_id)
+    return step is None or is_complete(step, progress)
 
 
 def next_step(program: Program, progress: Progress, today: dt.date) -> Step | None:
@@ -317,3 +328,108 @@ def selected_routes(program: Program, progress: Progress) -> set[str]:
             picked = answer.value if isinstance(answer.value, list) else [answer.value]
             routes.update(c.route for c in question.choices if c.route and c.value in picked)
     return routes
+
+
+# --- care: answers that show someone may not be safe ---------------------------------
+
+
+def care_ids(question: Question, value: Any) -> list[str]:
+    """The ids of the care responses an answer brings, in the question's order."""
+    found: list[str] = []
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        picked = value if isinstance(value, list) else [value]
+        found = [c.care for c in question.choices if c.care and c.value in picked]
+    elif isinstance(question, ConfirmQuestion):
+        if value is True and question.care_if_yes:
+            found = [question.care_if_yes]
+        elif value is False and question.care_if_no:
+            found = [question.care_if_no]
+    elif isinstance(question, ScaleQuestion) and isinstance(value, int):
+        found = [rule.response for rule in question.care if rule.matches(value)]
+    return list(dict.fromkeys(found))
+
+
+def care_for(program: Program, question: Question, value: Any) -> list[CareResponse]:
+    """The care responses to show at once for a checked answer (often none).
+
+    Pure: the walk, answers files and commands call it after `check_answer`, show
+    each response (care.show_care), and record it with `record_care`.
+    """
+    responses = (program.care_response(i) for i in care_ids(question, value))
+    return [r for r in responses if r is not None]
+
+
+def record_care(
+    progress: Progress,
+    response: CareResponse,
+    step_id: str,
+    question_id: str,
+    value: Any,
+    now: dt.datetime,
+) -> CareShown:
+    """Note in `progress` that a care response was shown for an answer, and when."""
+    shown = CareShown(care=response.id, at=now, step=step_id, question=question_id, value=value)
+    progress.care_log.append(shown)
+    progress.updated_at = now
+    return shown
+
+
+# --- cooling off: a red flag is not undone in seconds ----------------------------------
+
+
+@dataclass(frozen=True)
+class CoolingOff:
+    """A route switched off lately whose locks still hold until `until` (exclusive)."""
+
+    route_id: str
+    route: Route
+    since: dt.date
+    until: dt.date
+    today: dt.date
+
+    @property
+    def days_left(self) -> int:
+        return (self.until - self.today).days
+
+    @property
+    def reason(self) -> str:
+        """Why the route's steps are still closed, in plain words."""
+        days = self.route.cooling_off_days
+        return (
+            f"closed until {self.until.isoformat()}: an answer that closed these steps changed "
+            f"on {self.since.isoformat()}, and they stay closed for {days} days after a change "
+            "like that, so that a hard moment cannot undo a safety answer. Every other step "
+            "stays open."
+        )
+
+
+def cooling_off(program: Program, progress: Progress, today: dt.date) -> list[CoolingOff]:
+    """Routes that are off now but switched off less than their cooling-off period ago."""
+    active = progress.active_routes()
+    found = []
+    for route_id, route in sorted(program.routes.items()):
+        if route.cooling_off_days is None or route_id in active:
+            continue
+        offs = [c.at for c in progress.route_log if c.route == route_id and not c.active]
+        if not offs:
+            continue
+        since = max(offs).date()
+        until = since + dt.timedelta(days=route.cooling_off_days)
+        if today < until:
+            found.append(CoolingOff(route_id, route, since, until, today))
+    return found
+
+
+def cooling_off_notice(program: Program, change: RouteChange, today: dt.date) -> str | None:
+    """What to tell the person when their changed answer switched a route off (or None)."""
+    route = program.routes.get(change.route)
+    if change.active or route is None or route.cooling_off_days is None:
+        return None
+    until = change.at.date() + dt.timedelta(days=route.cooling_off_days)
+    if today >= until:
+        return None
+    return (
+        f"With your changed answer, '{route.title}' no longer applies, but the steps it "
+        f"closed stay closed until {until.isoformat()} ({route.cooling_off_days} days), so "
+        "that a hard moment cannot undo a safety answer. Everything else stays open."
+    )

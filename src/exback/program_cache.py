@@ -43,7 +43,9 @@ def load_program(content_dir: Path, cache_dir: Path) -> Program:
 def _key(content_dir: Path) -> tuple[Any, ...]:
     import pydantic
 
-    files = [content_dir / PROGRAM_FILE]
+    # help_now.yaml too: care responses are checked against its section ids
+    files = [content_dir / PROGRAM_FILE, content_dir / "help_now.yaml"]
+    files.append(content_dir / "care_phrases.yaml")
     steps = content_dir / STEPS_DIR
     with contextlib.suppress(OSError):  # no steps/ folder: load_program reports it
         files += sorted(steps / name for name in os.listdir(steps) if name.endswith(".yaml"))

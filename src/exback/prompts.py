@@ -245,10 +245,12 @@ class Prompter:
         used = len(console.render_lines(Group(*header), console.options, pad=False))
         if used + 3 <= rows:  # the blank line, the header and the answer line fit
             return ARROW
-        room = max(width // 2 - 3, 12)  # half the line is left for the answer
+        room = max(width - 14, 12)  # the rest of the line starts the answer
         words = " ".join(question.split())
-        short = words if len(words) <= room else words[: room - 1].rstrip() + "…"
-        return f"{short} {ARROW}"
+        if len(words) > room:
+            cut = words[: room - 1]
+            words = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
+        return f"{words} {ARROW}"
 
     def _prompt(
         self,

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import daily
+from exback import daily, safety_plan
 from exback import program as logic
 from exback.words import count
 
@@ -38,6 +38,17 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
                 "since": since.isoformat(),
             }
         )
+    cooling = [
+        {
+            "route": c.route_id,
+            "title": c.route.title,
+            "since": c.since.isoformat(),
+            "until": c.until.isoformat(),
+            "days_left": c.days_left,
+            "message": c.reason,
+        }
+        for c in logic.cooling_off(program, progress, today)
+    ]
     return {
         "program": {"id": program.id, "title": program.title, "version": program.version},
         "steps": [
@@ -52,6 +63,8 @@ def status(program: Program, store: Store, today: dt.date) -> dict[str, Any]:
         ],
         "next_step": nxt,
         "routes": routes,
+        "cooling_off": cooling,
+        "safety_plan": safety_plan.has_plan(progress),
         "no_contact": daily.status_summary(program, progress, today),
         "checkins": daily.checkin_summary(progress),
         "journal": {
@@ -82,6 +95,9 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     for route in data["routes"]:
         out.print(Text(f"{route['title']}: {route['reason']}", style="yellow"))
         by_reason[route["reason"]] = route["title"]
+    for cooling in data["cooling_off"]:
+        out.print(Text(f"{cooling['title']}: {cooling['message']}", style="yellow"))
+        by_reason[cooling["message"]] = cooling["title"]
     if len(by_reason) == 1:
         by_reason = dict.fromkeys(by_reason, "the note")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -130,7 +146,8 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
         out.print("Journal: no entries yet.")
     if data["next_step"]:
         out.print(Text("Continue with: exback start", style="bold"))
-    out.print(Text("If you need support right now: exback help-now", style="dim"))
+    plan = "; your safety plan: exback safety-plan show" if data["safety_plan"] else ""
+    out.print(Text(f"If you need support right now: exback help-now{plan}", style="dim"))
 
 
 def where(store: Store, content_dir: Path) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from exback import words
+from exback import safety_plan, words
 from exback.errors import DataCorruptError, UsageError
 from exback.export import FORMAT_VERSION, ExportFile, Snapshot
 from exback.journal import new_by_id
@@ -88,6 +88,9 @@ def count(snapshot: Snapshot) -> Added:
             added.add("no-contact event", len(progress.no_contact.events))
         added.add("check-in", len(progress.checkins))
         added.add("pressure check", len(progress.pressure_checks))
+        added.add("care response shown", len(progress.care_log))
+        if progress.safety_plan is not None:
+            added.add("safety plan part", len(progress.safety_plan.sections))
     added.add("journal entry", len(snapshot.journal))
     return added
 
@@ -187,6 +190,9 @@ def merge_progress(current: Progress, incoming: Progress, now: dt.datetime) -> A
         current.pressure_checks, incoming.pressure_checks, lambda p: p.at
     )
     added.add("pressure check", n)
+    current.care_log, n = _union(current.care_log, incoming.care_log, lambda c: c.at)
+    added.add("care response shown", n)
+    added.add("safety plan part", safety_plan.merge(current, incoming))
     if added.counts:
         current.created_at = min(current.created_at, incoming.created_at)
         current.updated_at = now

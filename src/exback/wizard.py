@@ -27,11 +27,14 @@ from exback import nocontact
 from exback import program as logic
 from exback.errors import Interrupted, UsageError
 from exback.models import (
+    CareResponse,
+    MultilineQuestion,
     Program,
     Progress,
     Question,
     RouteChange,
     Step,
+    TextQuestion,
 )
 from exback.prompts import GoBack, Option, Prompter
 
@@ -514,17 +517,39 @@ class Walk:
 # --- answers from a file --------------------------------------------------------------
 
 
+@dataclass
+class AnswersApplied:
+    """What `apply_answers_file` saved, and what the person must be told at once."""
+
+    summary: str
+    care: list[CareResponse]
+    """Care responses the answers brought (each also recorded in progress.care_log)."""
+    text_needs_care: bool
+    """A text answer holds words of danger or despair (nothing about it is stored)."""
+    notices: list[str]
+    """Plain words about routes the answers switched off (cooling off)."""
+
+
 def apply_answers_file(
     program: Program, store: Store, path: Path, now: dt.datetime, today: dt.date
-) -> str:
-    """Answer from a file: every answer is checked first, then all are saved together."""
+) -> AnswersApplied:
+    """Answer from a file: every answer is checked first, then all are saved together.
+
+    Care responses are recorded with the answers, in the same save; the caller shows
+    them (care.show_care) and says the notices.
+    """
+    from exback.care import text_needs_care
+
     answers = _read_answers_file(path)
     pressure = answers.pop(PRESSURE_KEY, None)
+    care: list[CareResponse] = []
+    flagged = False
+    changes: list[RouteChange] = []
     with store.lock():
         progress = store.load_progress() or logic.new_progress(now)
         count = 0
         if pressure is not None:
-            _apply_pressure_answers(program, progress, path, pressure, now, today)
+            care += _apply_pressure_answers(program, progress, path, pressure, now, today)
         for step_id, step_answers in answers.items():
             step = program.step(str(step_id))
             if step is None:
@@ -556,10 +581,21 @@ def apply_answers_file(
                     raise UsageError(
                         f"{path}: step {step_id!r}, question {question_id!r}: {exc}"
                     ) from None
-                logic.record_answer(program, progress, step, question, value, now)
+                changes += logic.record_answer(program, progress, step, question, value, now)
+                for response in logic.care_for(program, question, value):
+                    logic.record_care(progress, response, step.id, question.id, value, now)
+                    care.append(response)
+                if isinstance(question, TextQuestion | MultilineQuestion):
+                    flagged |= text_needs_care(program, value)
                 count += 1
         store.save_progress(progress)
-    return f"Saved {count} answer{'s' if count != 1 else ''} from {path}."
+    notices = [n for c in changes if (n := logic.cooling_off_notice(program, c, today))]
+    return AnswersApplied(
+        summary=f"Saved {count} answer{'s' if count != 1 else ''} from {path}.",
+        care=list({r.id: r for r in care}.values()),
+        text_needs_care=flagged,
+        notices=notices,
+    )
 
 
 PRESSURE_KEY = "pressure_check"
@@ -572,7 +608,7 @@ def _apply_pressure_answers(
     raw: Any,
     now: dt.datetime,
     today: dt.date,
-) -> None:
+) -> list[CareResponse]:
     check = program.pressure_check
     if check is None:
         raise UsageError(f"{path}: this program has no pressure check")
@@ -588,6 +624,14 @@ def _apply_pressure_answers(
     if unknown:
         raise UsageError(f"{path}: {PRESSURE_KEY}: unknown question {unknown[0]!r}")
     logic.record_pressure_check(program, progress, answers, today, now)
+    care: list[CareResponse] = []
+    for question in check.questions:
+        for response in logic.care_for(program, question, answers[question.id]):
+            logic.record_care(
+                progress, response, PRESSURE_KEY, question.id, answers[question.id], now
+            )
+            care.append(response)
+    return care
 
 
 def _read_answers_file(path: Path) -> dict[str, Any]:

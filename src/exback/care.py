@@ -1,0 +1,223 @@
+"""Care: what exback shows, at once, when someone says they may not be safe.
+
+One module, so that the walk, answers files and commands all show the same thing.
+
+API (for the walk, answers files and commands):
+
+- `program.care_for(program, question, value) -> list[CareResponse]` (pure): the
+  care responses a checked answer brings, declared in the content.
+- `show_care(console, response, help_now, plan)`: print one response: its calm
+  words, the help_now.yaml sections it names, and the person's safety plan (or how
+  to make one). The walk passes `ui.out`; answers files pass `ui.err`.
+- `program.record_care(progress, response, step_id, question_id, value, now)`:
+  note that it was shown, under the same lock and save as the answer itself.
+- `load_help(content_dir)`: the help text to pass to `show_care`; never raises.
+- `answer_needs_line(program, question, value)`: for a text or multiline answer in
+  the walk, whether to print the gentle line after saving it.
+- `text_needs_care(program, text)`: whether free text (a journal note, a check-in
+  or urge note, a text answer) holds words of danger or despair
+  (content/care_phrases.yaml, matched on this machine; nothing is stored).
+- `checkin_needs_care(mood, urge)`: mood 1, or urge 10 with mood 2 or lower.
+- `gentle_line(has_plan)` / `say_gentle_line(ui, store)`: the one quiet line on
+  stderr after such text is saved, pointing to `exback help-now` (and to the
+  safety plan when there is one).
+- `help_now_text(help_now, plan)`: the text `exback help-now` prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exback.errors import ExbackError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from exback.models import (
+        CarePhrases,
+        CareResponse,
+        HelpNow,
+        Program,
+        Question,
+        SafetyPlan,
+    )
+    from exback.phrases import Matcher
+    from exback.storage import Store
+    from exback.ui import UI
+
+HELP_NOW_FALLBACK = (
+    "If you or someone else is in danger, call your local emergency number now. "
+    "If you are thinking about ending your life, contact a crisis line or someone you trust today."
+)
+
+_MATCHERS: dict[int, tuple[CarePhrases, Matcher]] = {}
+
+
+def load_help(content_dir: Path | None) -> HelpNow | None:
+    """help_now.yaml from `content_dir`, else the built-in one; None if neither loads."""
+    from exback import paths
+    from exback.content import load_help_now
+
+    folders = [content_dir] if content_dir is not None else []
+    folders.append(paths.packaged_content_dir())
+    for folder in folders:
+        with contextlib.suppress(ExbackError, OSError):
+            return load_help_now(folder)
+    return None
+
+
+def show_care(
+    console: Console,
+    response: CareResponse,
+    help_now: HelpNow | None,
+    plan: SafetyPlan | None,
+) -> None:
+    """Print one care response: its words, the help it names, the person's plan."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    body = Text(" ".join(response.message.split()))
+    for section_id in response.help:
+        section = help_now.section(section_id) if help_now else None
+        if section is None:
+            continue
+        body.append(f"\n\n{section.heading}\n", style="bold")
+        body.append("\n".join(f"• {line}" for line in section.lines))
+    shown = help_now is not None and any(help_now.section(s) for s in response.help)
+    if response.help and not shown:
+        body.append(f"\n\n{HELP_NOW_FALLBACK}")
+    if response.safety_plan:
+        body.append_text(_plan_text(plan))
+    body.append("\n\nAll of the help, any time: exback help-now", style="bold")
+    console.print(Panel(body, title=response.title, border_style="red", title_align="left"))
+
+
+def _plan_text(plan: SafetyPlan | None) -> Text:
+    from rich.text import Text
+
+    from exback import safety_plan
+    from exback.ui import inert
+
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if not parts:
+        return Text(
+            "\n\nA safety plan can help on hard nights: a few lines, in your words, about "
+            "what helps and who to call. Make one with: exback safety-plan"
+        )
+    text = Text("\n\nYour safety plan\n", style="bold")
+    for part, value in parts:
+        text.append(f"{part.title}: ", style="bold")
+        text.append(inert(value.strip()) + "\n")
+    return text
+
+
+def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
+    """What `exback help-now` prints: the person's own plan first, then the general help."""
+    from exback import safety_plan
+
+    lines: list[str] = []
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if parts:
+        from exback.ui import inert
+
+        lines += ["Your safety plan", ""]
+        for part, value in parts:
+            lines.append(part.title)
+            lines += [f"  {inert(line)}" for line in value.strip().splitlines()]
+            lines.append("")
+    if help_now is None:
+        return "\n".join([*lines, HELP_NOW_FALLBACK])
+    lines += [help_now.title, ""]
+    for section in help_now.sections:
+        lines.append(section.heading)
+        lines.extend(f"  - {line}" for line in section.lines)
+        lines.append("")
+    lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
+    return "\n".join(lines)
+
+
+def _matcher(phrases: CarePhrases) -> Matcher:
+    from exback.phrases import compile_phrases
+
+    cached = _MATCHERS.get(id(phrases))
+    if cached is None or cached[0] is not phrases:
+        cached = (phrases, compile_phrases(phrases))
+        _MATCHERS[id(phrases)] = cached
+    return cached[1]
+
+
+def text_needs_care(program: Program, text: str | None) -> bool:
+    """Whether free text holds words of danger or despair (matched here, never stored)."""
+    if not text or program.care_phrases is None:
+        return False
+    return _matcher(program.care_phrases).matches(text)
+
+
+def any_needs_care(load_program: Callable[[], Program], texts: list[str | None]) -> bool:
+    """`text_needs_care` for each text; never raises (saving always comes first).
+
+    The phrases come from the program in use; when its content does not load, from
+    the built-in care_phrases.yaml; when neither does, nothing matches.
+    """
+    texts = [t for t in texts if t]
+    if not texts:
+        return False
+    phrases = None
+    program = program_or_none(load_program)
+    if program is not None:
+        phrases = program.care_phrases
+    if phrases is None:
+        from exback import paths
+        from exback.content import load_care_phrases
+
+        with contextlib.suppress(ExbackError, OSError):
+            phrases = load_care_phrases(paths.packaged_content_dir())
+    if phrases is None:
+        return False
+    matcher = _matcher(phrases)
+    return any(matcher.matches(t) for t in texts if t)
+
+
+def answer_needs_line(program: Program, question: Question, value: object) -> bool:
+    """For the walk: whether a text answer gets the gentle line (other kinds never do)."""
+    from exback.models import MultilineQuestion, TextQuestion
+
+    is_text = isinstance(question, TextQuestion | MultilineQuestion)
+    return is_text and isinstance(value, str) and text_needs_care(program, value)
+
+
+def checkin_needs_care(mood: int, urge: int) -> bool:
+    """A check-in that gets the gentle line: mood 1, or urge 10 with mood 2 or lower."""
+    from exback.phrases import low_checkin
+
+    return low_checkin(mood, urge)
+
+
+def gentle_line(has_plan: bool) -> str:
+    """The one quiet line after a note or check-in that may come from a hard place."""
+    plan = " Your safety plan is there too: exback safety-plan show." if has_plan else ""
+    return (
+        "If things feel unsafe or too heavy right now, you don't have to hold it alone: "
+        f"exback help-now shows who you can reach, at any hour.{plan}"
+    )
+
+
+def say_gentle_line(ui: UI, store: Store) -> None:
+    """Print the gentle line on stderr; whether there is a plan is read, never required."""
+    from exback import safety_plan
+
+    has_plan = False
+    with contextlib.suppress(ExbackError, OSError):
+        has_plan = safety_plan.has_plan(store.load_progress())
+    ui.say(gentle_line(has_plan))
+
+
+def program_or_none(load: Callable[[], Program]) -> Program | None:
+    """The program from a loader, or None when the content cannot load (never raises)."""
+    with contextlib.suppress(ExbackError, OSError):
+        return load()
+    return None
