@@ -119,8 +119,7 @@ def help_now_warning(directory: Path, help_now: HelpNow, today: dt.date) -> str 
 
 def _report(issues: list[Issue]) -> str:
     lines = [str(i) for i in issues]
-    noun = "problem" if len(lines) == 1 else "problems"
-    return "\n".join([*lines, f"content is not valid: {len(lines)} {noun}"])
+    return "\n".join([*lines, f"content is not valid: {count(len(lines), 'problem')}"])
 
 
 def _read(path: Path, issues: list[Issue]) -> _Doc | None:
