@@ -106,3 +106,32 @@ def test_reader_gone_before_any_write(args: list[str]) -> None:
     code, err = closed_before_writing(*args)
     assert err == ""
     assert code == PIPE_CLOSED
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["help-now"], ["status"], ["journal", "list"], ["export"], ["nocontact"], ["--help"]],
+)
+def test_closed_stdout_or_stderr_is_not_a_bug(data_dir: Path, args: list[str]) -> None:
+    """Started with stdout (or stderr) closed, `>&-`: as if sent to /dev/null."""
+    command = " ".join(f"'{a}'" for a in [EXBACK, *args])
+    closed_out = subprocess.run(
+        ["bash", "-c", f"{command} >&-"], capture_output=True, text=True, timeout=60
+    )
+    assert (closed_out.returncode, closed_out.stderr) == (0, "")
+    closed_err = subprocess.run(
+        ["bash", "-c", f"{command} 2>&-"], capture_output=True, text=True, timeout=60
+    )
+    assert closed_err.returncode == 0 and closed_err.stdout.strip()
+
+
+def test_a_note_saved_with_stdout_closed_lands_in_the_journal(data_dir: Path) -> None:
+    proc = subprocess.run(
+        ["bash", "-c", f"'{EXBACK}' journal add 'with stdout closed' >&-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    lines = (data_dir / "journal.jsonl").read_text().splitlines()
+    assert len(lines) == 1 and "with stdout closed" in lines[0]

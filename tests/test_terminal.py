@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -113,3 +114,17 @@ def test_a_colour_terminal_does_get_colour(filled: dict[str, str], args: list[st
     """The check above can see colour codes: without the switches, they are there."""
     out, code = _terminal(args, {"TERM": "xterm-256color"})
     assert code == 0 and SGR.search(out)
+
+
+@pytest.mark.parametrize("args", [["status"], ["nocontact"], ["journal", "list"], ["doctor"]])
+def test_output_captured_by_a_program_has_no_codes(filled: dict[str, str], args: list[str]) -> None:
+    """Not a terminal (a pipe, a file): plain text, even with a colour TERM."""
+    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    proc = subprocess.run(
+        [EXBACK, *args],
+        capture_output=True,
+        env={**base, "TERM": "xterm-256color"},
+        timeout=60,
+    )
+    assert proc.stdout.strip()
+    assert ESC not in proc.stdout and ESC not in proc.stderr

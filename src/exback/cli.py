@@ -1229,6 +1229,12 @@ def doctor(
 
 def main() -> None:
     """Console-script entry point."""
+    # Started with stdout or stderr closed (`exback export >&-`): Python leaves them
+    # None; write into /dev/null instead, as if the person had sent them there.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (lives as long as the process)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     try:
         try:
             app()

@@ -262,8 +262,7 @@ def review_warning(path: Path, reviewed: dt.date, today: dt.date, what: str) -> 
 
 def _report(issues: list[Issue]) -> str:
     lines = [str(i) for i in issues]
-    noun = "problem" if len(lines) == 1 else "problems"
-    return "\n".join([*lines, f"content is not valid: {len(lines)} {noun}"])
+    return "\n".join([*lines, f"content is not valid: {count(len(lines), 'problem')}"])
 
 
 def _read(path: Path, issues: list[Issue]) -> _Doc | None:
