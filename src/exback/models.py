@@ -24,7 +24,7 @@ class Frozen(BaseModel):
     """Base for content models: unknown keys are errors, nothing mutates."""
 
     # defer_build: a schema is built on first validation, so start-up pays only for
-    # the models a command uses (a cached program is unpickled, never validated).
+    # the models a command uses (a cached program is validated from JSON, without YAML).
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
