@@ -116,7 +116,9 @@ def _debug(ctx: typer.Context) -> bool:
 
 
 def _fail(message: str, code: int) -> None:
-    print(f"exback: {message}", file=sys.stderr, flush=True)
+    from exback.ui import inert  # messages name paths and quote input: shown inert
+
+    print(f"exback: {inert(message)}", file=sys.stderr, flush=True)
     raise typer.Exit(code)
 
 
@@ -448,9 +450,13 @@ def content_validate(
         if warning:
             session.ui.say(f"exback: warning: {warning}")
         help_note = "help_now.yaml"
+    from exback.ui import inert
+
     print(
-        f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} steps, "
-        f"{questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"
+        inert(
+            f"{folder}: valid: {program.title!s} v{program.version}: {len(program.steps)} "
+            f"steps, {questions} questions, {tips} tips, {len(program.routes)} routes, {help_note}"
+        )
     )
 
 
@@ -891,7 +897,9 @@ def help_now(ctx: typer.Context) -> None:
         lines.extend(f"  - {line}" for line in section.lines)
         lines.append("")
     lines.append(f"(Last reviewed {text.last_reviewed.isoformat()}.)")
-    print("\n".join(lines))
+    from exback.ui import inert  # content text too is shown inert
+
+    print(inert("\n".join(lines)))
 
 
 # --- start ------------------------------------------------------------------------------

@@ -157,8 +157,10 @@ def render(ui: UI, program: Program, progress: Progress | None, today: dt.date) 
     if data is None or progress is None or progress.no_contact is None:
         out.print("No no-contact period has started. Start one with: exback nocontact start")
         return
+    from exback.ui import user_text
+
     head = f"{data['label']}: day {data['day']} of {data['days']}"
-    out.print(Text(head, style="bold"))
+    out.print(user_text(head, style="bold"))
     done = data["days"] - data["days_remaining"]
     width = 30
     filled = round(width * done / data["days"])

@@ -59,12 +59,12 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from exback.ui import local_time
+    from exback.ui import local_time, user_text
 
     out = ui.out
-    out.print(Text(data["program"]["title"], style="bold"))
+    out.print(user_text(data["program"]["title"], style="bold"))
     for route in data["routes"]:
-        out.print(Text(f"{route['title']}: {route['reason']}", style="yellow"))
+        out.print(user_text(f"{route['title']}: {route['reason']}", style="yellow"))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     table.add_column("", width=2)
     table.add_column("Step")
@@ -76,7 +76,9 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
             label += f" — {step['reason']}"
         style = styles[step["status"]]
         table.add_row(
-            MARKS[step["status"]], Text(step["title"], style=style), Text(label, style=style)
+            MARKS[step["status"]],
+            user_text(step["title"], style=style),
+            user_text(label, style=style),
         )
     out.print(table)
     done = sum(1 for s in data["steps"] if s["status"] == "done")
@@ -85,11 +87,15 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     if nc is None:
         out.print("No contact: not started yet.")
     elif nc["complete"]:
-        out.print(f"{nc['label']}: {nc['days']} days complete (since {nc['started_on']}).")
+        out.print(
+            user_text(f"{nc['label']}: {nc['days']} days complete (since {nc['started_on']}).")
+        )
     else:
         out.print(
-            f"{nc['label']}: day {nc['day']} of {nc['days']}, {nc['days_remaining']} to go "
-            f"(ends {nc['ends_on']})."
+            user_text(
+                f"{nc['label']}: day {nc['day']} of {nc['days']}, {nc['days_remaining']} to go "
+                f"(ends {nc['ends_on']})."
+            )
         )
     if nc is not None:
         out.print(

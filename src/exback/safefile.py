@@ -40,6 +40,10 @@ def _describe(mode: int) -> str:
     return "is not a regular file"
 
 
+def _size(n: int) -> str:
+    return f"{n / MiB:.0f} MiB" if n >= MiB else f"{n:,} bytes"
+
+
 def check_not_link(path: Path) -> None:
     """UnsafeFileError when `path` exists and is a symlink or not a regular file."""
     try:
@@ -50,15 +54,18 @@ def check_not_link(path: Path) -> None:
         raise UnsafeFileError(path, _describe(st.st_mode))
 
 
-def open_checked(path: Path, flags: int, limit: int | None = None) -> int:
+def open_checked(path: Path, flags: int, limit: int | None = None, follow: bool = False) -> int:
     """A descriptor on a regular file (never through a symlink), within `limit` bytes.
 
-    FileNotFoundError passes through for a missing file.
+    With `follow`, a symlink is followed, but what it names must still be a
+    regular file within the limit (content files, which are the user's own
+    folder and not exback's data). FileNotFoundError passes through.
     """
+    nofollow = 0 if follow else os.O_NOFOLLOW
     try:
-        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+        fd = os.open(path, flags | nofollow | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
     except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EMLINK):
+        if exc.errno in (errno.ELOOP, errno.EMLINK) and not follow:
             raise UnsafeFileError(path, _describe(stat.S_IFLNK)) from None
         if exc.errno in (errno.ENXIO, errno.ENODEV, errno.EISDIR):
             kind = stat.S_IFDIR if exc.errno == errno.EISDIR else 0
@@ -70,7 +77,7 @@ def open_checked(path: Path, flags: int, limit: int | None = None) -> int:
             raise UnsafeFileError(path, _describe(st.st_mode))
         if limit is not None and st.st_size > limit:
             raise UnsafeFileError(
-                path, f"is {st.st_size // MiB} MiB, more than the {limit // MiB} MiB exback reads"
+                path, f"is {_size(st.st_size)}, more than the {_size(limit)} exback reads"
             )
         os.set_blocking(fd, True)
     except BaseException:
@@ -79,13 +86,13 @@ def open_checked(path: Path, flags: int, limit: int | None = None) -> int:
     return fd
 
 
-def read_bytes(path: Path, limit: int) -> bytes:
+def read_bytes(path: Path, limit: int, follow: bool = False) -> bytes:
     """The bytes of a regular file of at most `limit` bytes (see open_checked)."""
-    fd = open_checked(path, os.O_RDONLY, limit)
+    fd = open_checked(path, os.O_RDONLY, limit, follow)
     with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:  # it grew while we read
-        raise UnsafeFileError(path, f"is more than the {limit // MiB} MiB exback reads")
+        raise UnsafeFileError(path, f"is more than the {_size(limit)} exback reads")
     return data
 
 
@@ -94,7 +101,7 @@ def read_stream(handle: object, name: str, limit: int) -> bytes:
     read = getattr(handle, "read")  # noqa: B009 - any binary stream
     data: bytes = read(limit + 1)
     if len(data) > limit:
-        raise UnsafeFileError(Path(name), f"is more than the {limit // MiB} MiB exback reads")
+        raise UnsafeFileError(Path(name), f"is more than the {_size(limit)} exback reads")
     return data
 
 

@@ -86,8 +86,8 @@ class UI:
         return self._err
 
     def say(self, message: str) -> None:
-        """A plain message line on stderr (no markup parsing)."""
-        print(message, file=sys.stderr, flush=True)
+        """A plain message line on stderr: no markup parsing, and inert (see `inert`)."""
+        print(inert(message), file=sys.stderr, flush=True)
 
 
 def local_time(moment: dt.datetime) -> str:
