@@ -84,3 +84,17 @@ def lock_held(data_dir: Path, seconds: float = 30) -> Iterator[None]:
 def run(runner: CliRunner, *args: str, input: str | None = None) -> object:
     """Invoke the app; returns the click Result."""
     return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """The SIGKILL crash test's figures: kill points found, tried and killed per command."""
+    from .test_strace_crash import FIGURES
+
+    figures = config.stash.get(FIGURES, None)
+    if not figures:
+        return
+    terminalreporter.section("SIGKILL before each file-system call")
+    for name, (found, tried, killed) in figures.items():
+        terminalreporter.write_line(f"{name}: {found} kill points, {tried} tried, {killed} killed")
