@@ -58,7 +58,15 @@ def run_ok(argv: list[str]) -> bool:
 
 
 @pytest.mark.parametrize(
-    "argv", [["status"], ["help-now"], ["nocontact"], ["content", "validate"], ["where"]]
+    "argv",
+    [
+        ["status"],
+        ["help-now"],
+        ["nocontact"],
+        ["content", "validate"],
+        ["where"],
+        ["export", "--format", "md"],
+    ],
 )
 def test_content_text_is_shown_inert(runner, hostile_content: Path, argv: list[str]) -> None:
     assert run(runner, "--content-dir", str(hostile_content), "nocontact", "start").exit_code == 0

@@ -986,11 +986,12 @@ def doctor(
       exback doctor --json
 
     Checks the folder and file permissions, progress.json, every journal line,
-    leftover temp files, and whether another exback holds the lock. --repair puts
-    back the last good .bak, or moves a bad file aside as <name>.corrupt-<time>;
-    a journal with bad lines is moved aside whole and a new one is written with
-    the good lines. It never deletes your text; the only files it removes are
-    exback's own leftover temp files (.<name>.<random>.tmp).
+    an interrupted restore, copies of lost records, and leftover temp files.
+    --repair first copies a bad file whole to <name>.corrupt-<time>, then
+    writes it again without the unreadable records (or puts back the last good
+    .bak); it brings back a missing file from its .bak or kept copies and
+    finishes an interrupted restore. It never deletes your text; the only files
+    it removes are exback's own leftover temp files (.<name>.<random>.tmp).
 
     \b
     Exit codes: 0 healthy (or repaired), 1 problems remain, 2 --repair without

@@ -105,7 +105,7 @@ def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Fi
             what = (
                 "the incomplete last line of an interrupted write"
                 if ".torn-" in name
-                else ("a damaged file that doctor moved aside")
+                else "a copy of a damaged file, kept by doctor"
             )
             findings.append(
                 Finding(
