@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
+from exback.models import JournalEntry
 from exback.storage import PENDING, Store, write_file_atomic
 
 from .conftest import run
@@ -68,6 +70,21 @@ def test_missing_progress_beside_a_bak_is_never_a_fresh_start(runner, filled: Pa
     assert run(runner, "status").exit_code == 0
 
 
+def test_missing_progress_beside_a_readable_kept_copy_is_not_a_fresh_start(
+    runner, filled: Path
+) -> None:
+    progress = filled / "progress.json"
+    good = progress.read_bytes()
+    (filled / "progress.json.bak").unlink()
+    (filled / "progress.json.corrupt-20260101T000000").write_bytes(good)
+    progress.unlink()
+    result = run(runner, "checkin", "--mood", "5", "--urge", "1", "--replace")
+    assert result.exit_code == 3 and "progress.json.corrupt-20260101T000000" in result.stderr
+    assert not progress.exists()
+    assert run(runner, "doctor", "--repair", "--yes").exit_code == 0
+    assert progress.read_bytes() == good
+
+
 def test_an_old_interrupted_repair_is_brought_back(runner, filled: Path) -> None:
     """Renamed aside, killed before the .bak was copied back (the pre-fix order)."""
     progress = filled / "progress.json"
@@ -94,9 +111,15 @@ def test_missing_journal_is_written_again_from_the_copy_set_aside(runner, filled
 def test_entries_only_in_a_kept_copy_are_offered_back(runner, filled: Path) -> None:
     """A new note was added after the journal went missing: the old ones still come back."""
     journal = filled / "journal.jsonl"
-    (filled / "journal.jsonl.corrupt-20260101T000000").write_bytes(journal.read_bytes())
+    lines = journal.read_bytes()
+    (filled / "journal.jsonl.corrupt-20260101T000000").write_bytes(lines)
     journal.unlink()
-    assert run(runner, "journal", "add", "four").exit_code == 0
+    refused = run(runner, "journal", "add", "four")  # no fresh start over the kept copy
+    assert refused.exit_code == 3 and "doctor --repair" in refused.stderr
+    assert run(runner, "journal", "list").exit_code == 3
+    # a journal that an older exback started afresh, with one new note in it
+    four = JournalEntry(id="four", created_at=dt.datetime.now(dt.UTC), text="four")
+    journal.write_bytes(four.model_dump_json().encode() + b"\n")
     code, data = _doctor(runner)
     assert code == 1 and "3 entries kept in journal.jsonl.corrupt-" in _problems(data)
     assert _doctor(runner, "--repair", "--yes")[0] == 0

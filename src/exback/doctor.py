@@ -32,6 +32,7 @@ from exback.storage import (
     JOURNAL_LIMIT,
     LOCK,
     PENDING,
+    PROGRESS,
     PROGRESS_LIMIT,
     TEMP_SUFFIX,
     Store,
@@ -376,6 +377,21 @@ def _missing_progress(store: Store, now: dt.datetime) -> list[Finding]:
     ]
 
 
+def recoverable_copy(path: Path) -> str | None:
+    """The name of a kept copy (`.corrupt-*`, `.torn-*`) of a missing file with good records."""
+    if path.name == PROGRESS:
+        for source in sorted(path.parent.glob(path.name + ".corrupt-*"), reverse=True):
+            try:
+                raw = read_checked(source, PROGRESS_LIMIT)
+            except (OSError, UnsafeFileError):
+                continue
+            if _salvage(source, raw) is not None:
+                return source.name
+        return None
+    found, sources = _kept_entries(path, set(), include_bak=False)
+    return sources.split(", ")[0] if found else None
+
+
 def _keep_copy(path: Path, now: dt.datetime) -> list[str]:
     aside = aside_path(path, "corrupt", now)
     write_file_atomic(aside, read_checked(path, PROGRESS_LIMIT))
@@ -548,12 +564,15 @@ def _missing_journal(store: Store) -> list[Finding]:
     ]
 
 
-def _kept_entries(path: Path, have: set[str]) -> tuple[list[JournalEntry], str]:
+def _kept_entries(
+    path: Path, have: set[str], include_bak: bool = True
+) -> tuple[list[JournalEntry], str]:
     """Good entries in the journal's `.bak`, `.corrupt-*` and `.torn-*` copies not in `have`."""
     found: list[JournalEntry] = []
     names: list[str] = []
     seen = set(have)
-    copies = [path.with_name(path.name + ".bak"), *sorted(path.parent.glob(path.name + ".*-*"))]
+    bak = [path.with_name(path.name + ".bak")] if include_bak else []
+    copies = [*bak, *sorted(path.parent.glob(path.name + ".*-*"))]
     for copy_path in copies:
         if not (copy_path.name.endswith(".bak") or _KEPT.search(copy_path.name)):
             continue

@@ -183,21 +183,47 @@ class Store:
             )
 
     def _read_live(self, path: Path, limit: int) -> bytes:
-        """A live file's bytes; FileNotFoundError only when it and its `.bak` are both absent.
+        """A live file's bytes; FileNotFoundError only when it may really start afresh.
 
-        A writer may create the file between our open and our look at the `.bak`, so
-        a missing file beside a `.bak` is looked at again before it is called orphaned.
+        A writer may create the file between our open and our look at its copies, so
+        a missing file is looked at again before it is called missing.
         """
         for _ in range(5):
             try:
                 return read_checked(path, limit)
             except FileNotFoundError:
-                if not os.path.lexists(path.with_name(path.name + ".bak")):
-                    raise
+                if os.path.lexists(path):
+                    continue  # created since we looked
+                self.check_missing(path)
                 if not os.path.lexists(path):
-                    self.check_backup_orphan(path)
-        self.check_backup_orphan(path)
+                    raise
         raise FileNotFoundError(path)
+
+    def check_missing(self, path: Path) -> None:
+        """Exit 3 when a missing live file has a `.bak` or a kept copy with good records.
+
+        Starting afresh then would hide (and, for the `.bak`, soon replace) the only
+        copy; `exback doctor --repair` brings it back instead.
+        """
+        self.check_backup_orphan(path)
+        prefix = path.name + "."
+        try:
+            kept = [n for n in os.listdir(path.parent) if n.startswith(prefix)]
+        except OSError:
+            return
+        if not any(".corrupt-" in n or ".torn-" in n for n in kept):
+            return
+        from exback.doctor import recoverable_copy
+
+        source = recoverable_copy(path)
+        if source is not None and not os.path.lexists(path):
+            error = DataCorruptError(
+                f"{path} is missing, but {source} holds records that can be brought back; "
+                "nothing was changed. Run 'exback doctor --repair' to bring them back (or "
+                f"move {source} elsewhere to start afresh)"
+            )
+            error.detail = f"is missing, but {source} holds records that can be brought back"
+            raise error
 
     def check_backup_orphan(self, path: Path) -> None:
         """Exit 3 when `path` is missing but its `.bak` is there: never start afresh over it."""
@@ -354,7 +380,7 @@ class Store:
         self.check_pending()
         path = self.journal_path
         if not os.path.lexists(path):
-            self.check_backup_orphan(path)
+            self.check_missing(path)
         kept = self.set_aside_torn_tail(path)
         data = journal_bytes(entries)
         try:
@@ -449,7 +475,7 @@ class Store:
         except FileNotFoundError:
             if os.path.lexists(path):  # created since we looked: count it
                 return self.journal_summary()
-            self.check_backup_orphan(path)
+            self.check_missing(path)
             return JournalSummary(0, None)
         except UnsafeFileError as exc:
             raise _unsafe(exc) from None
