@@ -257,3 +257,13 @@ def test_repair_asks_first_in_a_terminal(runner, data_dir: Path, answers: Path) 
     child.close()
     assert child.exitstatus == 0
     assert run(runner, "status").exit_code == 0
+
+
+def test_a_bad_bak_beside_a_good_file_is_a_note(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    (data_dir / "progress.json.bak").write_text('{"schema_version": 2, "created_at": "x"}')
+    (data_dir / "progress.json.bak").chmod(0o600)
+    code, data = _doctor(runner)
+    assert code == 0 and data["healthy"]
+    [note] = data["notes"]
+    assert note["path"].endswith("progress.json.bak") and "cannot be read" in note["note"]

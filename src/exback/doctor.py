@@ -274,7 +274,7 @@ def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
         return _missing_progress(store, now)
     try:
         store.load_progress()
-        return []
+        return _check_bak(store, path)
     except DataNewerError as exc:
         return [Finding(path, exc.detail or exc.message)]  # fine for a newer exback: no repair
     except DataCorruptError as exc:
@@ -324,6 +324,21 @@ def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
         return [*changes, done]
 
     return [Finding(path, problem, repair=plan, fix=fix)]
+
+
+def _check_bak(store: Store, path: Path) -> list[Finding]:
+    """A note when the previous copy does not read: the next save replaces it."""
+    bak = path.with_name(path.name + ".bak")
+    if not os.path.lexists(bak) or _load_or_none(store, bak) is not None:
+        return []
+    return [
+        Finding(
+            bak,
+            f"this previous copy cannot be read; {path.name} is fine, and the next save "
+            "replaces this copy with a good one",
+            problem=False,
+        )
+    ]
 
 
 def _missing_progress(store: Store, now: dt.datetime) -> list[Finding]:
