@@ -199,9 +199,28 @@ def test_restore_accepts_only_what_works_everywhere(progress: Any, journal: list
         _round_trip(data_dir, tmp)
 
 
+@st.composite
+def jrnl_exports(draw: st.DrawFn) -> dict[str, Any]:
+    """A jrnl export: local wall-clock dates and times, titles, bodies, tags, stars."""
+    clean = draw(st.booleans())
+    entries = []
+    for _ in range(draw(st.integers(1, 3))):
+        day = draw(days(clean))
+        entry: dict[str, Any] = {
+            "date": day,
+            "time": draw(st.sampled_from(["21:15", "00:00", "23:59"] if clean else ["7", "25:00"])),
+            "title": draw(clean_texts if clean else texts),
+            "body": draw(st.one_of(st.just(""), clean_texts if clean else texts)),
+            "tags": draw(st.lists(st.sampled_from(["@work", "#x", "@ok"]), max_size=2)),
+            "starred": draw(st.booleans()),
+        }
+        entries.append(entry)
+    return {"tags": {}, "entries": entries}
+
+
 @SETTINGS
-@given(journal=journals(min_size=1))
-def test_import_accepts_only_what_works_everywhere(journal: list[Any]) -> None:
+@given(journal=st.one_of(journals(min_size=1), jrnl_exports()))
+def test_import_accepts_only_what_works_everywhere(journal: Any) -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         source = tmp / "notes.json"
