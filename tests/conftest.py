@@ -103,3 +103,17 @@ def sample_answer(question: Any) -> Any:
     if question.kind == "scale":
         return question.max
     return "something"
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """The SIGKILL crash test's figures: kill points found, tried and killed per command."""
+    from .test_strace_crash import FIGURES
+
+    figures = config.stash.get(FIGURES, None)
+    if not figures:
+        return
+    terminalreporter.section("SIGKILL before each file-system call")
+    for name, (found, tried, killed) in figures.items():
+        terminalreporter.write_line(f"{name}: {found} kill points, {tried} tried, {killed} killed")

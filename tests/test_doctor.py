@@ -89,14 +89,17 @@ def test_corrupt_progress_is_moved_aside_and_bak_put_back(
     [aside] = data_dir.glob("progress.json.corrupt-*")
     assert aside.read_bytes() == before["progress.json"]
     assert data["changes"] == [
-        f"moved progress.json aside to {aside.name}",
+        f"kept a copy of progress.json as {aside.name}",
         "put back progress.json.bak as progress.json",
     ]
+    assert (data_dir / "progress.json.bak").read_bytes() == good  # never rotated away
     assert [n["path"] for n in data["notes"]] == [str(aside)]
     assert run(runner, "status").exit_code == 0
 
 
-def test_corrupt_progress_without_a_good_bak_is_only_moved_aside(runner, data_dir: Path) -> None:
+def test_corrupt_progress_without_a_good_bak_is_kept_and_a_new_one_started(
+    runner, data_dir: Path
+) -> None:
     data_dir.mkdir(mode=0o700)
     (data_dir / "progress.json").write_bytes(b"[]")
     (data_dir / "progress.json.bak").write_bytes(b"not json either")
@@ -106,9 +109,15 @@ def test_corrupt_progress_without_a_good_bak_is_only_moved_aside(runner, data_di
     assert code == 0 and data["healthy"]
     [aside] = data_dir.glob("progress.json.corrupt-*")
     assert aside.read_bytes() == b"[]"
-    assert data["changes"] == [f"moved progress.json aside to {aside.name}"]
+    [bak_copy] = data_dir.glob("progress.json.bak.corrupt-*")
+    assert bak_copy.read_bytes() == b"not json either"
+    assert data["changes"] == [
+        f"kept a copy of progress.json as {aside.name}",
+        f"kept a copy of progress.json.bak as {bak_copy.name}",
+        "started a new progress.json",
+    ]
     assert (data_dir / "progress.json.bak").read_bytes() == b"not json either"
-    assert not (data_dir / "progress.json").exists()
+    assert json.loads((data_dir / "progress.json").read_bytes())["steps"] == {}
     assert run(runner, "status", "--json").exit_code == 0
 
 
@@ -214,15 +223,15 @@ def test_data_dir_that_is_a_file(runner, tmp_path: Path) -> None:
     assert target.read_text() == "x"
 
 
-def test_only_a_held_lock_is_reported(runner, data_dir: Path, answers: Path) -> None:
+def test_a_held_lock_is_exit_4(runner, data_dir: Path, answers: Path) -> None:
     _fill(runner, answers)
     assert (data_dir / ".lock").exists()
     assert _doctor(runner)[0] == 0  # a lock file nobody holds is harmless
     (data_dir / "progress.json").write_text("{bad")
     with lock_held(data_dir):
-        code, data = _doctor(runner)
-        assert code == 1
-        assert any("another exback is using" in p["problem"] for p in data["problems"])
+        result = run(runner, "doctor")
+        assert result.exit_code == 4, result.output
+        assert "held by another exback" in result.stderr and result.stdout == ""
         repaired = run(runner, "--lock-timeout", "0.5", "doctor", "--repair", "--yes")
         assert repaired.exit_code == 4
         assert (data_dir / "progress.json").read_text() == "{bad"
@@ -245,3 +254,13 @@ def test_repair_asks_first_in_a_terminal(runner, data_dir: Path, answers: Path) 
     term.wait_for("All good")
     assert term.finish() == 0
     assert run(runner, "status").exit_code == 0
+
+
+def test_a_bad_bak_beside_a_good_file_is_a_note(runner, data_dir: Path, answers: Path) -> None:
+    _fill(runner, answers)
+    (data_dir / "progress.json.bak").write_text('{"schema_version": 2, "created_at": "x"}')
+    (data_dir / "progress.json.bak").chmod(0o600)
+    code, data = _doctor(runner)
+    assert code == 0 and data["healthy"]
+    [note] = data["notes"]
+    assert note["path"].endswith("progress.json.bak") and "cannot be read" in note["note"]

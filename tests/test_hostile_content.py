@@ -100,7 +100,7 @@ def test_hostile_documents_are_content_errors(folder: Path, name: str) -> None:
         ("bad date", "understand.yaml:3:7: (yaml): cannot read this value: month must be"),
         ("NUL", "understand.yaml:1:15: (yaml): U+0000 is not allowed in YAML"),
         ("escape", "understand.yaml:2:8: (yaml): U+001B is not allowed in YAML"),
-        ("huge", "understand.yaml:1:1: (file): larger than 1000000 bytes"),
+        ("huge", "understand.yaml:1:1: (file): is 2 MiB, more than the 1,000,000 bytes exback"),
     ],
 )
 def test_hostile_documents_point_at_the_place(folder: Path, name: str, where: str) -> None:

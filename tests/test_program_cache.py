@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 from pathlib import Path
 
 import pytest
+
+from exback import program_cache
 
 from .conftest import CONTENT, run
 
@@ -21,7 +22,7 @@ def content(tmp_path: Path) -> Path:
 
 
 def cache_files(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "cache" / "exback").glob("program-*.pickle"))
+    return sorted((tmp_path / "cache" / "exback").glob("program-*.json"))
 
 
 def title(runner, content: Path) -> str:
@@ -32,9 +33,10 @@ def title(runner, content: Path) -> str:
 
 def doctor_cache(path: Path, new_title: str) -> None:
     """Rewrite the cached program's title, keeping the cache key (so it stays current)."""
-    stored = pickle.loads(path.read_bytes())
-    stored["program"] = stored["program"].model_copy(update={"title": new_title})
-    path.write_bytes(pickle.dumps(stored))
+    key, _, body = path.read_bytes().partition(b"\n")
+    program = json.loads(body)
+    program["title"] = new_title
+    path.write_bytes(key + b"\n" + json.dumps(program).encode())
 
 
 def test_status_fills_the_cache_then_uses_it(runner, content: Path, tmp_path: Path) -> None:
@@ -88,9 +90,9 @@ def test_a_new_step_file_is_noticed(runner, content: Path) -> None:
 def test_a_damaged_cache_is_rebuilt(runner, content: Path, tmp_path: Path) -> None:
     real = title(runner, content)
     [cached] = cache_files(tmp_path)
-    cached.write_bytes(b"\x80\x05not a pickle")
+    cached.write_bytes(b"\x80\x05not a cache")
     assert title(runner, content) == real
-    assert pickle.loads(cached.read_bytes())["program"].title == real
+    assert json.loads(cached.read_bytes().partition(b"\n")[2])["title"] == real
 
 
 def test_an_unwritable_cache_dir_is_no_error(
@@ -110,3 +112,68 @@ def test_corrupt_progress_is_still_exit_3_with_a_warm_cache(runner, data_dir: Pa
     result = run(runner, "status")
     assert result.exit_code == 3 and "progress.json:1:2" in result.stderr
     assert os.listdir(data_dir) == ["progress.json"]
+
+
+def test_the_cache_is_data_never_code(runner, content: Path, tmp_path: Path) -> None:
+    title(runner, content)
+    [cached] = cache_files(tmp_path)
+    key, _, body = cached.read_bytes().partition(b"\n")
+    assert json.loads(key)[0] == 2 and json.loads(body)["steps"]
+    assert b"pickle" not in Path(program_cache.__file__).read_bytes()
+
+
+def test_a_stale_key_is_checked_before_the_rest_is_read(
+    runner, content: Path, tmp_path: Path
+) -> None:
+    real = title(runner, content)
+    [cached] = cache_files(tmp_path)
+    cached.write_bytes(b'["not the key"]\n' + b"[" * 100_000)  # would be costly to parse
+    assert title(runner, content) == real
+
+
+def test_a_symlinked_cache_file_is_never_followed(runner, content: Path, tmp_path: Path) -> None:
+    real = title(runner, content)
+    [cached] = cache_files(tmp_path)
+    planted = tmp_path / "planted.json"
+    doctor_cache(cached, "planted")
+    cached.rename(planted)
+    cached.symlink_to(planted)
+    assert title(runner, content) == real
+    fifo = cached.with_name("fifo")
+    cached.unlink()
+    os.mkfifo(fifo)
+    fifo.rename(cached)  # a FIFO would hang a reader that does not check
+    assert title(runner, content) == real
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o707])
+def test_a_cache_folder_others_can_write_is_not_used(
+    runner, content: Path, tmp_path: Path, mode: int
+) -> None:
+    real = title(runner, content)
+    [cached] = cache_files(tmp_path)
+    doctor_cache(cached, "planted")
+    cached.parent.chmod(mode)
+    assert title(runner, content) == real
+    assert "planted" in cached.read_text()  # and it is not rewritten there either
+
+
+def test_a_foreign_cache_folder_is_not_used(runner, content: Path, tmp_path: Path) -> None:
+    real = title(runner, content)
+    [cached] = cache_files(tmp_path)
+    doctor_cache(cached, "planted")
+    os.chown(cached.parent, 65534, 65534)
+    assert title(runner, content) == real
+
+
+def test_new_cache_folders_are_private_whatever_the_umask(
+    runner, content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "deep" / "cache"))
+    old = os.umask(0)
+    try:
+        title(runner, content)
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "deep", tmp_path / "deep" / "cache", tmp_path / "deep/cache/exback"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder

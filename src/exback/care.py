@@ -119,25 +119,25 @@ def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> s
     """What `exback help-now` prints: the person's own plan first, then the general help."""
     from exback import safety_plan
 
+    from exback.ui import inert  # the plan and the content alike are shown as text
+
     lines: list[str] = []
     parts = safety_plan.filled(plan) if plan is not None else []
     if parts:
-        from exback.ui import inert
-
         lines += ["Your safety plan", ""]
         for part, value in parts:
             lines.append(part.title)
-            lines += [f"  {inert(line)}" for line in value.strip().splitlines()]
+            lines += [f"  {line}" for line in value.strip().splitlines()]
             lines.append("")
     if help_now is None:
-        return "\n".join([*lines, HELP_NOW_FALLBACK])
+        return inert("\n".join([*lines, HELP_NOW_FALLBACK]))
     lines += [help_now.title, ""]
     for section in help_now.sections:
         lines.append(section.heading)
         lines.extend(f"  - {line}" for line in section.lines)
         lines.append("")
     lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
-    return "\n".join(lines)
+    return inert("\n".join(lines))
 
 
 def _matcher(phrases: CarePhrases) -> Matcher:

@@ -145,7 +145,9 @@ def _debug(ctx: typer.Context) -> bool:
 
 
 def _fail(message: str, code: int) -> None:
-    print(f"exback: {message}", file=sys.stderr, flush=True)
+    from exback.ui import inert  # messages name paths and quote input: shown inert
+
+    print(f"exback: {inert(message)}", file=sys.stderr, flush=True)
     raise typer.Exit(code)
 
 
@@ -535,10 +537,14 @@ def content_validate(
         if warning:
             session.ui.say(f"exback: warning: {warning}")
         help_note += ", care_phrases.yaml"
+    from exback.ui import inert
+
     print(
-        f"{folder}: valid: {program.title!s} v{program.version}: "
-        f"{count(len(program.steps), 'step')}, {count(questions, 'question')}, "
-        f"{count(tips, 'tip')}, {count(len(program.routes), 'route')}, {help_note}"
+        inert(
+            f"{folder}: valid: {program.title!s} v{program.version}: "
+            f"{count(len(program.steps), 'step')}, {count(questions, 'question')}, "
+            f"{count(tips, 'tip')}, {count(len(program.routes), 'route')}, {help_note}"
+        )
     )
 
 
@@ -1188,11 +1194,12 @@ def doctor(
       exback doctor --json
 
     Checks the folder and file permissions, progress.json, every journal line,
-    leftover temp files, and whether another exback holds the lock. --repair puts
-    back the last good .bak, or moves a bad file aside as <name>.corrupt-<time>;
-    a journal with bad lines is moved aside whole and a new one is written with
-    the good lines. It never deletes your text; the only files it removes are
-    exback's own leftover temp files (.<name>.<random>.tmp).
+    an interrupted restore, copies of lost records, and leftover temp files.
+    --repair first copies a bad file whole to <name>.corrupt-<time>, then
+    writes it again without the unreadable records (or puts back the last good
+    .bak); it brings back a missing file from its .bak or kept copies and
+    finishes an interrupted restore. It never deletes your text; the only files
+    it removes are exback's own leftover temp files (.<name>.<random>.tmp).
 
     \b
     Exit codes: 0 healthy (or repaired), 1 problems remain, 2 --repair without

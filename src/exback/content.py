@@ -267,13 +267,15 @@ def _report(issues: list[Issue]) -> str:
 
 def _read(path: Path, issues: list[Issue]) -> _Doc | None:
     """Parse one file with the safe loader, rejecting duplicate keys and custom tags."""
-    try:
-        raw = path.read_bytes()
+    from exback.safefile import UnsafeFileError, read_bytes
+
+    try:  # a regular file (a FIFO or device would hang or fill memory), size checked first
+        raw = read_bytes(path, MAX_FILE_BYTES, follow=True)
+    except UnsafeFileError as exc:
+        issues.append(Issue(path, 1, 1, "(file)", exc.reason))
+        return None
     except OSError as exc:
         issues.append(Issue(path, 1, 1, "(file)", f"cannot read: {exc.strerror}"))
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        issues.append(Issue(path, 1, 1, "(file)", f"larger than {MAX_FILE_BYTES} bytes"))
         return None
     try:
         text = raw.decode("utf-8")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from exback import nocontact
 from exback import program as logic
 from exback.errors import UsageError
-from exback.models import Checkin, NoContactRecord, Program, Progress
+from exback.models import MAX_NOTE, Checkin, NoContactRecord, Program, Progress, is_unicode_text
 from exback.words import count, countdown_sentence
 
 if TYPE_CHECKING:
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 SPARKS = "▁▂▃▄▅▆▇█"
 MARKS = {"kept": "✓", "urge": "U", "exception": "L", "slip": "✗", "outside": "·"}
 LEGEND = "✓ kept  U urge resisted  L logistics contact  ✗ slip  · outside a period  [ ] today"
-MAX_NOTE = 10_000
 
 
 def _change(store: Store, now: dt.datetime, change: Callable[[Progress], Any]) -> Any:
@@ -36,6 +35,8 @@ def check_note(note: str | None, flag: str) -> str | None:
     """A note as typed, or exit 2 when it is given but empty or too long."""
     if note is None:
         return None
+    if not is_unicode_text(note):
+        raise UsageError(f"{flag} is not valid UTF-8 text; nothing was saved")
     if not note.strip():
         raise UsageError(f"{flag} is empty; leave it out, or write something")
     if len(note) > MAX_NOTE:
@@ -168,7 +169,9 @@ def render(ui: UI, program: Program, progress: Progress | None, today: dt.date) 
     if data is None or progress is None or progress.no_contact is None:
         out.print("No no-contact period has started. Start one with: exback nocontact start")
         return
-    out.print(Text(countdown_text(data), style="bold"))
+    from exback.ui import user_text
+
+    out.print(user_text(countdown_text(data), style="bold"))
     done = data["days"] - data["days_remaining"]  # whole days behind you; today is not yet
     width = 30
     filled = round(width * done / data["days"])

@@ -10,6 +10,7 @@ anything, so the file it was meant to replace is still intact.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
@@ -19,9 +20,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback.errors import DataCorruptError, DataNewerError, StorageError
-from exback.models import JournalEntry
-from exback.storage import DIR_MODE, FILE_MODE, LOCK, TEMP_SUFFIX, Store, aside_path
+from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
+from exback.migrations import migrate
+from exback.models import SCHEMA_VERSION, JournalEntry, Progress
+from exback.program import new_progress
+from exback.safefile import UnsafeFileError
+from exback.safefile import read_bytes as read_checked
+from exback.storage import (
+    DIR_MODE,
+    FILE_MODE,
+    JOURNAL_LIMIT,
+    LOCK,
+    PENDING,
+    PROGRESS,
+    PROGRESS_LIMIT,
+    TEMP_SUFFIX,
+    Store,
+    aside_path,
+    journal_bytes,
+    parse_progress_json,
+    progress_bytes,
+    write_file_atomic,
+)
 from exback.words import count
 
 if TYPE_CHECKING:
@@ -31,6 +51,10 @@ if TYPE_CHECKING:
 _OWN_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
 _KEPT = re.compile(r"\.(torn|corrupt)-\d{8}T\d{6}(-\d+)?$")
 _MAX_LINES_NAMED = 5
+_MAX_ROUNDS = 10
+_MAX_DROPPED = 10_000
+_RECORD_MAPS = {"steps", "answers"}  # mappings whose entries are records of their own
+_OPTIONAL_TOP = {"no_contact"}  # a whole top-level record that may be left out
 
 
 @dataclass
@@ -50,7 +74,10 @@ class Finding:
 
 
 def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Finding]:
-    """Everything worth saying about the data dir; reads only, changes nothing."""
+    """Everything worth saying about the data dir; reads only, changes nothing.
+
+    Exit 4 (DataLockedError) when another exback holds the lock and `check_lock`.
+    """
     root = store.root
     if not root.exists():
         return []
@@ -62,13 +89,16 @@ def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Fi
     except OSError as exc:
         findings.append(Finding(root, f"cannot read the folder: {exc.strerror}"))
         return findings
+    if check_lock and LOCK in names:
+        _check_lock(root / LOCK)
     for name in names:
         if not name.endswith(TEMP_SUFFIX):  # temp files are reported below
             findings.extend(_check_file_mode(root / name))
-    if check_lock and LOCK in names:
-        findings.extend(_check_lock(root / LOCK))
-    findings.extend(_check_progress(store, now))
-    findings.extend(_check_journal(store, now))
+    pending = _check_pending(store, now)
+    findings.extend(pending)
+    if not pending:  # an interrupted restore is finished first, then the files are checked
+        findings.extend(_check_progress(store, now))
+        findings.extend(_check_journal(store, now))
     for name in names:
         path = root / name
         if name.endswith(TEMP_SUFFIX) and path.is_file():
@@ -77,7 +107,7 @@ def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Fi
             what = (
                 "the incomplete last line of an interrupted write"
                 if ".torn-" in name
-                else ("a damaged file that doctor moved aside")
+                else "a copy of a damaged file, kept by doctor"
             )
             findings.append(
                 Finding(
@@ -90,19 +120,58 @@ def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Fi
 
 
 def repair(store: Store, now: dt.datetime) -> list[str]:
-    """Apply every repair doctor knows (under the lock); return what was changed."""
-    changes = _fix_folder_mode(store)  # first: a folder you cannot write cannot hold the lock
-    with store.lock():
-        for finding in diagnose(store, now, check_lock=False):
-            if finding.fix is not None:
-                changes.extend(finding.fix())
+    """Apply every repair doctor knows (under the lock); return what was changed.
+
+    Each round fixes at most one thing per file, then looks again, so that one
+    `doctor --repair` finishes what one repair makes visible (an interrupted
+    restore, then the files it wrote).
+    """
+    if _foreign(store):
+        raise StorageError(
+            f"{store.root} belongs to another user; doctor repairs only a folder you own. "
+            "Nothing was changed; pass --data-dir to name your own"
+        )
+    try:
+        changes = _fix_folder_mode(store)  # first: a folder you cannot write cannot hold the lock
+        with store.lock():
+            for _ in range(_MAX_ROUNDS):
+                done: set[Path] = set()
+                made: list[str] = []
+                for finding in diagnose(store, now, check_lock=False):
+                    if finding.fix is not None and finding.path not in done:
+                        done.add(finding.path)
+                        made.extend(finding.fix())
+                changes.extend(made)
+                if not made:
+                    break
+    except OSError as exc:
+        raise StorageError(
+            f"cannot repair {store.root}: {exc.strerror or exc} ({exc.filename or store.root}); "
+            f"done so far: {'; '.join(changes) or 'nothing'}"
+        ) from None
     return changes
 
 
 # --- permissions and the lock ------------------------------------------------------
 
 
+def _foreign(store: Store) -> bool:
+    try:
+        return store.root.stat().st_uid != os.getuid()
+    except OSError:
+        return False
+
+
 def _check_folder_mode(store: Store) -> list[Finding]:
+    if _foreign(store):
+        owner = store.root.stat().st_uid
+        return [
+            Finding(
+                store.root,
+                f"the folder belongs to another user (uid {owner}); exback keeps your data "
+                "only in a folder you own: pass --data-dir to name yours",
+            )
+        ]
     mode = stat.S_IMODE(store.root.stat().st_mode)
     if mode == DIR_MODE:
         return []
@@ -145,25 +214,56 @@ def _check_file_mode(path: Path) -> list[Finding]:
     ]
 
 
-def _check_lock(path: Path) -> list[Finding]:
-    """A lock nobody holds is harmless; report only one that is held right now."""
+def _check_lock(path: Path) -> None:
+    """A lock nobody holds is harmless; one held right now is exit 4."""
     from filelock import FileLock, Timeout
 
     lock = FileLock(path, mode=FILE_MODE)
     try:
         lock.acquire(timeout=0.2)
     except Timeout:
-        return [
-            Finding(
-                path,
-                "another exback is using the data dir right now; let it finish (or close "
-                "it), then run 'exback doctor' again",
-            )
-        ]
+        raise DataLockedError(
+            f"{path} is held by another exback process: it is using the data dir right "
+            "now; let it finish (or close it), then run 'exback doctor' again"
+        ) from None
     except OSError:
-        return []  # an unwritable lock file is reported by the permission checks
+        return  # an unwritable lock file is reported by the permission checks
     lock.release()
-    return []
+
+
+# --- an interrupted restore --------------------------------------------------------
+
+
+def _check_pending(store: Store, now: dt.datetime) -> list[Finding]:
+    path = store.root / PENDING
+    if not os.path.lexists(path):
+        return []
+    try:
+        files = store.read_pending()
+    except DataCorruptError as exc:
+        aside = aside_path(path, "corrupt", now)
+
+        def set_aside() -> list[str]:
+            os.rename(path, aside)
+            return [f"moved {path.name} aside to {aside.name}"]
+
+        return [Finding(path, exc.detail or exc.message, repair="move it aside", fix=set_aside)]
+    names = " and ".join(sorted(files or {}))
+
+    def finish() -> list[str]:
+        written = store.finish_pending()
+        wrote = f": wrote {' and '.join(written)}" if written else ""
+        return [f"finished the interrupted restore{wrote}"]
+
+    return [
+        Finding(
+            path,
+            "a restore was interrupted before it finished; every record it was restoring "
+            "is kept in this file",
+            repair=f"finish it (write {names} from it)",
+            fix=finish,
+        )
+    ]
 
 
 # --- progress.json -----------------------------------------------------------------
@@ -171,39 +271,206 @@ def _check_lock(path: Path) -> list[Finding]:
 
 def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
     path = store.progress_path
+    if not os.path.lexists(path):
+        return _missing_progress(store, now)
     try:
         store.load_progress()
-        return []
+        return _check_bak(store, path)
     except DataNewerError as exc:
         return [Finding(path, exc.detail or exc.message)]  # fine for a newer exback: no repair
     except DataCorruptError as exc:
         problem = exc.detail or exc.message
     except StorageError as exc:
         return [Finding(path, exc.message)]
-    bak = path.with_name(path.name + ".bak")
-    aside = aside_path(path, "corrupt", now)
     try:
-        good = store.load_progress(bak)
-    except (DataCorruptError, StorageError):
-        good = None
+        raw = read_checked(path, PROGRESS_LIMIT)
+    except (OSError, UnsafeFileError):
+        return [Finding(path, f"{problem}; move it away yourself (exback does not touch it)")]
+    bak = path.with_name(path.name + ".bak")
+    good = _load_or_none(store, bak)
+    salvaged = _salvage(path, raw)
+    if salvaged is not None and salvaged[1] > 0:
+        replacement, dropped = progress_bytes(salvaged[0]), salvaged[1]
+        noun = "record" if dropped == 1 else "records"
+        plan = (
+            f"keep a copy of it as {path.name}.corrupt-<time>, and write {path.name} again "
+            f"without the {dropped} {noun} that cannot be read (they stay in the copy)"
+        )
+        done = f"wrote {path.name} again without {dropped} unreadable {noun}"
+    elif good is not None:
+        replacement = read_checked(bak, PROGRESS_LIMIT)
+        saved = good.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        plan = (
+            f"keep a copy of it as {path.name}.corrupt-<time>, and put back {bak.name} "
+            f"(saved {saved})"
+        )
+        done = f"put back {bak.name} as {path.name}"
+    else:
+        replacement = progress_bytes(new_progress(now))
+        plan = (
+            f"keep a copy of it as {path.name}.corrupt-<time> (there is no good {bak.name}); "
+            f"exback then starts a new {path.name}, and your answers stay in the copy"
+        )
+        done = f"started a new {path.name}"
 
     def fix() -> list[str]:
-        os.rename(path, aside)
-        changes = [f"moved {path.name} aside to {aside.name}"]
-        if good is not None:
-            store.write_atomic(path, bak.read_bytes())
-            changes.append(f"put back {bak.name} as {path.name}")
-        return changes
+        # the copy first, then the replacement: a crash at any point leaves a whole
+        # progress.json (old or new), and the old bytes are never only in one place
+        aside = aside_path(path, "corrupt", now)
+        write_file_atomic(aside, raw)
+        changes = [f"kept a copy of {path.name} as {aside.name}"]
+        if good is None and os.path.lexists(bak) and salvaged is None:
+            changes += _keep_copy(bak, now)
+        store.replace_file(path, replacement)
+        return [*changes, done]
 
-    if good is not None:
-        saved = good.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        plan = f"move it aside as {aside.name} and put back {bak.name} (saved {saved})"
-    else:
-        plan = (
-            f"move it aside as {aside.name} (there is no good {bak.name}); exback then "
-            "starts a new progress file, and your answers stay in the moved one"
-        )
     return [Finding(path, problem, repair=plan, fix=fix)]
+
+
+def _check_bak(store: Store, path: Path) -> list[Finding]:
+    """A note when the previous copy does not read: the next save replaces it."""
+    bak = path.with_name(path.name + ".bak")
+    if not os.path.lexists(bak) or _load_or_none(store, bak) is not None:
+        return []
+    return [
+        Finding(
+            bak,
+            f"this previous copy cannot be read; {path.name} is fine, and the next save "
+            "replaces this copy with a good one",
+            problem=False,
+        )
+    ]
+
+
+def _missing_progress(store: Store, now: dt.datetime) -> list[Finding]:
+    """progress.json is gone: a good `.bak`, or a readable copy set aside, brings it back."""
+    path = store.progress_path
+    bak = path.with_name(path.name + ".bak")
+    sources = [bak, *sorted(path.parent.glob(path.name + ".corrupt-*"), reverse=True)]
+    for source in sources:
+        if not source.is_file() or source.is_symlink():
+            continue
+        try:
+            raw = read_checked(source, PROGRESS_LIMIT)
+        except (OSError, UnsafeFileError):
+            continue
+        salvaged = _salvage(source, raw)
+        if salvaged is None:
+            continue
+        progress, dropped = salvaged
+        data = raw if dropped == 0 and source == bak else progress_bytes(progress)
+        saved = progress.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        but = f" ({dropped} unreadable records left out)" if dropped else ""
+
+        def fix(source: Path = source, data: bytes = data) -> list[str]:
+            store.replace_file(path, data)
+            return [f"put back {source.name} as {path.name}"]
+
+        return [
+            Finding(
+                path,
+                f"is missing, but {source.name} holds your progress (saved {saved})",
+                repair=f"put back {source.name} as {path.name}{but}",
+                fix=fix,
+            )
+        ]
+    if not os.path.lexists(bak):
+        return []
+
+    def start_afresh() -> list[str]:
+        changes = _keep_copy(bak, now)
+        store.replace_file(path, progress_bytes(new_progress(now)))
+        return [*changes, f"started a new {path.name}"]
+
+    return [
+        Finding(
+            path,
+            f"is missing, and {bak.name} cannot be read either",
+            repair=f"keep a copy of {bak.name} as {bak.name}.corrupt-<time>, and start a new "
+            f"{path.name}",
+            fix=start_afresh,
+        )
+    ]
+
+
+def recoverable_copy(path: Path) -> str | None:
+    """The name of a kept copy (`.corrupt-*`, `.torn-*`) of a missing file with good records."""
+    if path.name == PROGRESS:
+        for source in sorted(path.parent.glob(path.name + ".corrupt-*"), reverse=True):
+            try:
+                raw = read_checked(source, PROGRESS_LIMIT)
+            except (OSError, UnsafeFileError):
+                continue
+            if _salvage(source, raw) is not None:
+                return source.name
+        return None
+    found, sources = _kept_entries(path, set(), include_bak=False)
+    return sources.split(", ")[0] if found else None
+
+
+def _keep_copy(path: Path, now: dt.datetime) -> list[str]:
+    aside = aside_path(path, "corrupt", now)
+    write_file_atomic(aside, read_checked(path, PROGRESS_LIMIT))
+    return [f"kept a copy of {path.name} as {aside.name}"]
+
+
+def _load_or_none(store: Store, path: Path) -> Progress | None:
+    try:
+        return store.load_progress(path)
+    except (DataCorruptError, StorageError):
+        return None
+
+
+def _salvage(path: Path, raw: bytes) -> tuple[Progress, int] | None:
+    """The progress with every record that fails its model left out, and how many.
+
+    None when the file is not JSON or its top level is wrong (no record to leave out).
+    """
+    from pydantic import ValidationError
+
+    try:
+        data = parse_progress_json(path, raw)
+    except DataCorruptError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    version = data.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return None
+    if version > SCHEMA_VERSION:
+        return None
+    data = migrate(copy.deepcopy(data)) if version < SCHEMA_VERSION else copy.deepcopy(data)
+    dropped = 0
+    for _ in range(_MAX_DROPPED):
+        try:
+            return Progress.model_validate(data), dropped
+        except ValidationError as exc:
+            if not _drop_record(data, exc.errors()[0]["loc"]):
+                return None
+            dropped += 1
+    return None
+
+
+def _drop_record(data: dict[str, Any], loc: tuple[int | str, ...]) -> bool:
+    """Remove the innermost record (a list item, an answer, a step) on the error's path."""
+    node: Any = data
+    parent_key: int | str | None = None
+    target: tuple[Any, int | str] | None = None
+    for key in loc:
+        if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            target = (node, key)
+        elif isinstance(node, dict) and key in node:
+            if parent_key in _RECORD_MAPS or (node is data and key in _OPTIONAL_TOP):
+                target = (node, key)
+        else:
+            break
+        parent_key = key
+        node = node[key]
+    if target is None:
+        return False
+    container, key = target
+    del container[key]
+    return True
 
 
 # --- journal.jsonl -----------------------------------------------------------------
@@ -211,10 +478,12 @@ def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
 
 def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
     path = store.journal_path
+    if not os.path.lexists(path):
+        return _missing_journal(store)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return []
+        raw = read_checked(path, JOURNAL_LIMIT)
+    except UnsafeFileError as exc:
+        return [Finding(path, f"{exc.reason}; move it away yourself (exback does not touch it)")]
     except OSError as exc:
         return [Finding(path, f"cannot read it: {exc.strerror}")]
     lines = raw.split(b"\n")
@@ -228,7 +497,6 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
         else:
             bad.append((number, reason))
     if bad:
-        aside = aside_path(path, "corrupt", now)
         named = ", ".join(str(n) for n, _ in bad[:_MAX_LINES_NAMED])
         more = f" and {len(bad) - _MAX_LINES_NAMED} more" if len(bad) > _MAX_LINES_NAMED else ""
         first_number, first_reason = bad[0]
@@ -243,16 +511,18 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
             problem += ", and the last line is incomplete"
 
         def fix() -> list[str]:
-            os.rename(path, aside)
-            store.write_atomic(path, b"".join(line + b"\n" for line in good))
+            # the copy first, then the replacement: never a moment without a journal
+            aside = aside_path(path, "corrupt", now)
+            write_file_atomic(aside, raw)
+            store.replace_file(path, b"".join(line + b"\n" for line in good))
             return [
-                f"moved {path.name} aside to {aside.name} (every line is still in it)",
-                f"wrote a new {path.name} with the {count(len(good), 'good entry')}",
+                f"kept a copy of {path.name} as {aside.name} (every line is still in it)",
+                f"wrote {path.name} again with the {count(len(good), 'good entry')}",
             ]
 
         plan = (
-            f"move it aside whole as {aside.name}, and write a new {path.name} with the "
-            f"{count(len(good), 'good entry')}"
+            f"keep a copy of it as {path.name}.corrupt-<time>, and write {path.name} again "
+            f"with the {count(len(good), 'good entry')}"
         )
         return [Finding(path, problem, repair=plan, fix=fix)]
     if torn:
@@ -269,7 +539,73 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
                 fix=set_aside,
             )
         ]
-    return []
+    have = {JournalEntry.model_validate_json(line).id for line in good}
+    found, sources = _kept_entries(path, have)
+    if not found:
+        return []
+
+    def add_back() -> list[str]:
+        store.append_journal_entries(found)
+        return [f"added {len(found)} entries back to {path.name} from {sources}"]
+
+    return [
+        Finding(
+            path,
+            f"{len(found)} entries kept in {sources} are not in your journal",
+            repair=f"add them back to {path.name}",
+            fix=add_back,
+        )
+    ]
+
+
+def _missing_journal(store: Store) -> list[Finding]:
+    path = store.journal_path
+    found, sources = _kept_entries(path, set())
+    bak = path.with_name(path.name + ".bak")
+    if not found and not os.path.lexists(bak):
+        return []
+
+    def fix() -> list[str]:
+        ordered = sorted(found, key=lambda e: e.created_at)
+        store.replace_file(path, journal_bytes(ordered))
+        return [f"wrote {path.name} again with the {len(found)} entries from {sources or bak.name}"]
+
+    return [
+        Finding(
+            path,
+            f"is missing, but {len(found)} entries are kept in {sources or bak.name}",
+            repair=f"write {path.name} again with them",
+            fix=fix,
+        )
+    ]
+
+
+def _kept_entries(
+    path: Path, have: set[str], include_bak: bool = True
+) -> tuple[list[JournalEntry], str]:
+    """Good entries in the journal's `.bak`, `.corrupt-*` and `.torn-*` copies not in `have`."""
+    found: list[JournalEntry] = []
+    names: list[str] = []
+    seen = set(have)
+    bak = [path.with_name(path.name + ".bak")] if include_bak else []
+    copies = [*bak, *sorted(path.parent.glob(path.name + ".*-*"))]
+    for copy_path in copies:
+        if not (copy_path.name.endswith(".bak") or _KEPT.search(copy_path.name)):
+            continue
+        try:
+            raw = read_checked(copy_path, JOURNAL_LIMIT)
+        except (OSError, UnsafeFileError):
+            continue
+        before = len(found)
+        for line in raw.split(b"\n"):
+            if line.strip() and _line_problem(line) is None:
+                entry = JournalEntry.model_validate_json(line)
+                if entry.id not in seen:
+                    seen.add(entry.id)
+                    found.append(entry)
+        if len(found) > before:
+            names.append(copy_path.name)
+    return found, ", ".join(names)
 
 
 def _line_problem(line: bytes) -> str | None:

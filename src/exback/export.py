@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from exback import nocontact
 from exback import program as logic
@@ -29,9 +29,10 @@ from exback.models import (
     Progress,
     Question,
     TextQuestion,
+    duplicate_ids,
 )
 from exback.storage import Store, write_file_atomic
-from exback.ui import inert, local_time
+from exback.ui import inert, json_inert, local_time
 from exback.words import completes
 
 FORMAT_VERSION = 1
@@ -68,10 +69,12 @@ class ExportFile(BaseModel):
     progress: Progress | None
     journal: list[JournalEntry]
 
-
-# Characters a terminal may act on that json.dumps leaves alone (it escapes C0
-# itself): DEL, C1 and bidi controls become \uXXXX, which is still the same JSON.
-_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ExportFile:
+        dupes = duplicate_ids(self.journal)
+        if dupes:
+            raise ValueError(f"journal id {dupes[0]!r} is used by more than one entry")
+        return self
 
 
 def to_json(snapshot: Snapshot, now: dt.datetime, version: str) -> str:
@@ -86,8 +89,7 @@ def to_json(snapshot: Snapshot, now: dt.datetime, version: str) -> str:
         else snapshot.progress.model_dump(mode="json"),
         "journal": [e.model_dump(mode="json") for e in snapshot.journal],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- writing a file ------------------------------------------------------------------

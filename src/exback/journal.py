@@ -7,15 +7,14 @@ import secrets
 import sys
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from exback.errors import UsageError
-from exback.models import JournalEntry
-from exback.program import is_unicode_text
+from exback.models import MAX_TAG, MAX_TAGS, MAX_TEXT, JournalEntry, is_unicode_text, valid_tag
 
 if TYPE_CHECKING:
     from exback.storage import Store
     from exback.ui import UI
-
-MAX_TAG = 50
 
 
 def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -> JournalEntry:
@@ -26,6 +25,10 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
         )
     if not all(is_unicode_text(t) for t in [text, *tags]):
         raise UsageError("the note or a tag is not valid UTF-8 text; nothing was saved")
+    if len(text) > MAX_TEXT:
+        raise UsageError(f"the note is longer than {MAX_TEXT} characters; nothing was saved")
+    if len(tags) > MAX_TAGS:
+        raise UsageError(f"at most {MAX_TAGS} tags on one note; nothing was saved")
     if mood is not None and not 1 <= mood <= 10:
         raise UsageError(f"--mood must be a whole number from 1 to 10, not {mood}")
     clean: list[str] = []
@@ -37,12 +40,14 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
             )
         if tag not in clean:
             clean.append(tag)
-    return JournalEntry(id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean)
-
-
-def valid_tag(tag: str) -> bool:
-    """1 to MAX_TAG characters, no spaces or control characters."""
-    return 0 < len(tag) <= MAX_TAG and not any(c.isspace() or ord(c) < 32 for c in tag)
+    try:
+        return JournalEntry(
+            id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean
+        )
+    except ValidationError as exc:  # the models' bounds (a date out of range...)
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(note)"
+        raise UsageError(f"{field}: {err['msg']}; nothing was saved") from None
 
 
 def add(

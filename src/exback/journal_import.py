@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
+from pydantic import ValidationError
+
 from exback.errors import UsageError
-from exback.journal import MAX_TAG, new_by_id, valid_tag
+from exback.journal import new_by_id
 from exback.jsonfile import read_json
-from exback.models import JournalEntry
+from exback.models import EARLIEST, LATEST, MAX_TAG, MAX_TAGS, JournalEntry, valid_tag
 
 if TYPE_CHECKING:
     from exback.storage import Store
@@ -76,8 +78,13 @@ def check_entries(
     """
     convert = _exback_entry if export.format == "exback" else _jrnl_entry
     entries = []
+    seen: set[str] = set()
     for index, item in enumerate(export.items):
-        entries.append(convert(export.name, index + 1, item))
+        entry = convert(export.name, index + 1, item)
+        if export.format == "exback" and entry.id in seen:
+            _bad(export.name, index + 1, "id", f"{entry.id!r} is used by an earlier entry")
+        seen.add(entry.id)
+        entries.append(entry)
         if (index + 1) % TICK_EVERY == 0:
             advance(index + 1)
     advance(len(export.items))
@@ -143,6 +150,8 @@ def _text(name: str, number: int, item: dict[str, Any], field: str) -> str:
 def _tags(name: str, number: int, value: Any, strip_symbol: bool) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
         _bad(name, number, "tags", "expected a list of strings")
+    if len(value) > MAX_TAGS:
+        _bad(name, number, "tags", f"at most {MAX_TAGS} tags")
     tags: list[str] = []
     for tag in value:
         clean = tag[1:] if strip_symbol and tag[:1] in ("@", "#") else tag
@@ -177,7 +186,7 @@ def _exback_entry(name: str, number: int, item: Any) -> JournalEntry:
     if mood is not None and not 1 <= mood <= 10:
         _bad(name, number, "mood", f"{mood} is not a whole number from 1 to 10")
     tags = _tags(name, number, entry.get("tags", []), strip_symbol=False)
-    return JournalEntry(id=entry_id, created_at=created_at, text=text, mood=mood, tags=tags)
+    return _entry(name, number, id=entry_id, created_at=created_at, text=text, mood=mood, tags=tags)
 
 
 def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
@@ -193,6 +202,8 @@ def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
         _bad(name, number, "time", f"{raw_time!r} is not a time like 21:15")
     if clock.tzinfo is not None:
         _bad(name, number, "time", f"{raw_time!r}: jrnl times carry no UTC offset")
+    if not EARLIEST <= day <= LATEST:
+        _bad(name, number, "date", f"{raw_date!r}: dates must be from {EARLIEST} to {LATEST}")
     # jrnl keeps local wall-clock times; astimezone() gives them this machine's offset then.
     created_at = dt.datetime.combine(day, clock).astimezone()
     title = _text(name, number, entry, "title")
@@ -208,6 +219,15 @@ def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
         _bad(name, number, "starred", "expected true or false")
     if starred and STARRED_TAG not in tags:
         tags.append(STARRED_TAG)
-    return JournalEntry(
-        id=secrets.token_hex(6), created_at=created_at, text=text, mood=None, tags=tags
+    return _entry(
+        name, number, id=secrets.token_hex(6), created_at=created_at, text=text, tags=tags
     )
+
+
+def _entry(name: str, number: int, **fields: Any) -> JournalEntry:
+    """The entry, checked against the one set of bounds in models.py."""
+    try:
+        return JournalEntry(**fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        _bad(name, number, ".".join(str(p) for p in err["loc"]) or "(entry)", err["msg"])

@@ -8,13 +8,26 @@ from pathlib import Path
 from typing import Any
 
 from exback.errors import UsageError
+from exback.safefile import MiB, UnsafeFileError, read_stream
+
+INPUT_LIMIT = 512 * MiB
 
 
 def read_json(path: Path, expected: str) -> Any:
-    """The decoded JSON of PATH (`-` for stdin); `expected` says what the file should be."""
+    """The decoded JSON of PATH (`-` for stdin); `expected` says what the file should be.
+
+    A pipe is fine (`<(...)`); more than INPUT_LIMIT bytes, numbers too long or
+    nesting too deep to read are exit 2, like any other bad input.
+    """
     name = "stdin" if str(path) == "-" else str(path)
     try:
-        raw = sys.stdin.buffer.read() if name == "stdin" else path.read_bytes()
+        if name == "stdin":
+            raw = read_stream(sys.stdin.buffer, name, INPUT_LIMIT)
+        else:
+            with path.open("rb") as handle:
+                raw = read_stream(handle, name, INPUT_LIMIT)
+    except UnsafeFileError as exc:
+        raise UsageError(f"{name} {exc.reason}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
     try:
@@ -25,3 +38,9 @@ def read_json(path: Path, expected: str) -> Any:
         ) from None
     except UnicodeDecodeError:
         raise UsageError(f"{name}: not UTF-8 text; expected {expected}") from None
+    except ValueError:
+        raise UsageError(
+            f"{name}: holds a number too long to read (over 4300 digits); expected {expected}"
+        ) from None
+    except RecursionError:
+        raise UsageError(f"{name}: nested too deeply to read; expected {expected}") from None

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -15,7 +24,7 @@ class Frozen(BaseModel):
     """Base for content models: unknown keys are errors, nothing mutates."""
 
     # defer_build: a schema is built on first validation, so start-up pays only for
-    # the models a command uses (a cached program is unpickled, never validated).
+    # the models a command uses (a cached program is validated from JSON, without YAML).
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
@@ -302,8 +311,101 @@ class Program(Frozen):
 
 
 # --- saved progress ---------------------------------------------------------
+#
+# The bounds below are the one definition of what exback saves. Every door
+# (journal add and import, restore, answers files, check-ins, no-contact notes)
+# builds these models, and every reader (status, doctor...) validates against
+# them, so nothing can be written that a later command cannot read back.
 
 SCHEMA_VERSION = 3
+
+EARLIEST = dt.date(1970, 1, 1)
+"""The first calendar day exback accepts in saved data."""
+LATEST = dt.date(2100, 12, 31)
+"""The last calendar day exback accepts in saved data."""
+MAX_TEXT = 1 << 20
+"""Characters in one journal entry or one answer (a mebibyte of letters)."""
+MAX_NOTE = 10_000
+"""Characters in one check-in note or no-contact note or reason."""
+MAX_TAG = 50
+"""Characters in one journal tag."""
+MAX_TAGS = 50
+"""Tags on one journal entry."""
+MAX_CHOICES = 100
+"""Values in one multiple-choice answer."""
+MAX_NUMBER = 1_000_000
+"""The largest whole number (either sign) an answer may hold."""
+ENTRY_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+def is_unicode_text(text: str) -> bool:
+    """False for text with lone surrogates (undecodable bytes): it cannot be saved."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unicode(text: str) -> str:
+    if not is_unicode_text(text):
+        raise ValueError("not valid Unicode text (a lone surrogate such as \\ud800)")
+    return text
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("empty text")
+    return text
+
+
+def _day_in_range(day: dt.date) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"dates must be from {EARLIEST} to {LATEST}")
+    return day
+
+
+def _moment_in_range(moment: dt.datetime) -> dt.datetime:
+    # The wall-clock day is checked, not the UTC one: converting 9999-12-31 with a
+    # negative offset to UTC is exactly the overflow this bound prevents.
+    _day_in_range(moment.date())
+    return moment
+
+
+def valid_tag(tag: str) -> bool:
+    """1 to MAX_TAG characters of valid Unicode, no spaces or control characters."""
+    return (
+        0 < len(tag) <= MAX_TAG
+        and is_unicode_text(tag)
+        and not any(c.isspace() or ord(c) < 32 for c in tag)
+    )
+
+
+def _tag(tag: str) -> str:
+    if not valid_tag(tag):
+        raise ValueError(f"a tag is 1 to {MAX_TAG} characters, no spaces or control characters")
+    return tag
+
+
+Day = Annotated[dt.date, AfterValidator(_day_in_range)]
+"""A calendar day from EARLIEST to LATEST."""
+Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_range)]
+"""A date-time with a UTC offset, on a day from EARLIEST to LATEST."""
+AnyText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_unicode)]
+"""Saved text that may be empty (an optional answer)."""
+EntryText = Annotated[AnyText, AfterValidator(_not_blank)]
+"""Saved text that must say something (a journal entry)."""
+NoteText = Annotated[
+    str, Field(max_length=MAX_NOTE), AfterValidator(_unicode), AfterValidator(_not_blank)
+]
+"""A check-in note, or a no-contact note or reason."""
+Tag = Annotated[str, AfterValidator(_tag)]
+EntryId = Annotated[str, Field(pattern=ENTRY_ID_PATTERN)]
+Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
+AnswerValue = (
+    StrictBool | Number | AnyText | Annotated[list[AnyText], Field(max_length=MAX_CHOICES)] | None
+)
+"""What check_answer can produce: a flag, a number, text or a list of choices."""
 
 
 class Saved(BaseModel):
@@ -313,43 +415,43 @@ class Saved(BaseModel):
 
 
 class EarlierAnswer(Saved):
-    value: Any
-    answered_at: dt.datetime
+    value: AnswerValue
+    answered_at: Moment
 
 
 class Answer(Saved):
-    value: Any
-    answered_at: dt.datetime
+    value: AnswerValue
+    answered_at: Moment
     earlier: list[EarlierAnswer] = []
     """Every earlier, different answer, oldest first: a change is never silent."""
 
 
 class StepProgress(Saved):
-    started_at: dt.datetime
-    completed_at: dt.datetime | None = None
-    answers: dict[str, Answer] = {}
-    actions_done: list[str] = []
-    drafts: dict[str, str] = {}
+    started_at: Moment
+    completed_at: Moment | None = None
+    answers: dict[Id, Answer] = {}
+    actions_done: list[Id] = []
+    drafts: dict[Id, AnyText] = {}
     """Half-typed answers kept when a prompt was interrupted, by question id."""
 
 
 class RouteChange(Saved):
     """A route switched on (or off) by an answer; kept forever, never rewritten."""
 
-    route: str
+    route: Id
     active: bool
-    at: dt.datetime
-    step: str
-    question: str
+    at: Moment
+    step: Id
+    question: Id
 
 
 class NoContactRun(Saved):
     """One run of the countdown. A slip or a restart ends it; a new run starts."""
 
-    started_on: dt.date
+    started_on: Day
     days: Annotated[int, Field(ge=1, le=365)]
-    started_at: dt.datetime
-    ended_on: dt.date | None = None
+    started_at: Moment
+    ended_on: Day | None = None
     end_reason: Literal["slip", "restart"] | None = None
 
 
@@ -357,9 +459,9 @@ class NoContactEvent(Saved):
     """An urge resisted, a logistics exception, or a slip; never erased."""
 
     kind: Literal["urge", "exception", "slip"]
-    on: dt.date
-    at: dt.datetime
-    note: str | None = None
+    on: Day
+    at: Moment
+    note: NoteText | None = None
 
 
 class NoContactRecord(Saved):
@@ -376,55 +478,55 @@ class NoContactRecord(Saved):
 class Checkin(Saved):
     """One daily check-in (at most one per local day)."""
 
-    on: dt.date
-    at: dt.datetime
+    on: Day
+    at: Moment
     mood: Annotated[int, Field(ge=1, le=10)]
     urge: Annotated[int, Field(ge=0, le=10)]
-    note: str | None = None
+    note: NoteText | None = None
 
 
 class PressureRecord(Saved):
     """One pressure check: its answers, and whether they paused contact steps."""
 
-    on: dt.date
-    at: dt.datetime
-    answers: dict[str, Any]
+    on: Day
+    at: Moment
+    answers: dict[Id, AnswerValue]
     paused: bool
 
 
 class CareShown(Saved):
     """A care response the person saw, because of an answer they gave; kept forever."""
 
-    care: str
+    care: Id
     """The care response's id (program.yaml `care:`)."""
-    at: dt.datetime
-    step: str
+    at: Moment
+    step: Id
     """The step id, or `pressure_check`."""
-    question: str
-    value: Any
+    question: Id
+    value: AnswerValue
     """The answer that brought the response."""
 
 
 class SafetyPlan(Saved):
     """The person's own safety plan (Stanley-Brown form): section id -> answer."""
 
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    sections: dict[str, Answer] = {}
+    created_at: Moment
+    updated_at: Moment
+    sections: dict[Id, Answer] = {}
 
 
 class Progress(Saved):
     """progress.json: everything but the journal."""
 
     schema_version: int = SCHEMA_VERSION
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    steps: dict[str, StepProgress] = {}
+    created_at: Moment
+    updated_at: Moment
+    steps: dict[Id, StepProgress] = {}
     route_log: list[RouteChange] = []
     no_contact: NoContactRecord | None = None
     checkins: list[Checkin] = []
     pressure_checks: list[PressureRecord] = []
-    current_step: str | None = None
+    current_step: Id | None = None
     """The step the walk was in when it stopped; `start` carries on there."""
     care_log: list[CareShown] = []
     safety_plan: SafetyPlan | None = None
@@ -440,8 +542,19 @@ class Progress(Saved):
 class JournalEntry(Saved):
     """One line of journal.jsonl."""
 
-    id: str
-    created_at: dt.datetime
-    text: str
+    id: EntryId
+    created_at: Moment
+    text: EntryText
     mood: Annotated[int, Field(ge=1, le=10)] | None = None
-    tags: list[str] = []
+    tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = []
+
+
+def duplicate_ids(entries: list[JournalEntry]) -> list[str]:
+    """Ids that more than one entry carries, in first-seen order."""
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for entry in entries:
+        if entry.id in seen and entry.id not in dupes:
+            dupes.append(entry.id)
+        seen.add(entry.id)
+    return dupes

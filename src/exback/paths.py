@@ -12,13 +12,27 @@ PROGRAM_FILE = "program.yaml"
 STEPS_DIR = "steps"
 
 
+def expand(path: Path, what: str) -> Path:
+    """`~` and `~user` expanded; exit 2 with a clear line when that user does not exist."""
+    try:
+        return path.expanduser()
+    except RuntimeError:  # ~nosuchuser: no home directory to put there
+        from exback.errors import UsageError
+        from exback.ui import inert
+
+        raise UsageError(
+            f"{what} {inert(str(path))}: cannot find the home folder that "
+            f"{inert(str(path).split('/')[0])!r} names; give a full path"
+        ) from None
+
+
 def data_dir(override: Path | None = None) -> Path:
     """--data-dir, else $EXBACK_DATA_DIR, else the platform's user data dir."""
     if override is not None:
-        return override.expanduser()
+        return expand(override, "--data-dir (or EXBACK_DATA_DIR)")
     env = os.environ.get(DATA_ENV)
     if env:
-        return Path(env).expanduser()
+        return expand(Path(env), "EXBACK_DATA_DIR")
     import platformdirs
 
     return platformdirs.user_data_path("exback", appauthor=False)
@@ -27,10 +41,10 @@ def data_dir(override: Path | None = None) -> Path:
 def content_dir(override: Path | None = None) -> Path:
     """--content-dir, else $EXBACK_CONTENT_DIR, else the program shipped with exback."""
     if override is not None:
-        return override.expanduser()
+        return expand(override, "--content-dir (or EXBACK_CONTENT_DIR)")
     env = os.environ.get(CONTENT_ENV)
     if env:
-        return Path(env).expanduser()
+        return expand(Path(env), "EXBACK_CONTENT_DIR")
     return packaged_content_dir()
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from exback.models import (
+    MAX_TEXT,
     Answer,
     CareResponse,
     CareShown,
@@ -28,6 +29,7 @@ from exback.models import (
     ScaleQuestion,
     Step,
     StepProgress,
+    is_unicode_text,
 )
 from exback.nocontact import Countdown
 from exback.words import in_days
@@ -215,6 +217,8 @@ def check_answer(question: Question, value: Any) -> Any:
         raise ValueError("expected text (valid Unicode, no lone surrogates)")
     if question.required and not value.strip():
         raise ValueError("an answer is required (empty text)")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"longer than {MAX_TEXT} characters")
     return value
 
 
@@ -234,15 +238,6 @@ def describe(question: Question, value: Any) -> str:
             f"to {question.max} {question.max_label})"
         )
     return str(value)
-
-
-def is_unicode_text(text: str) -> bool:
-    """False for text with lone surrogates (undecodable bytes): it cannot be saved."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def record_answer(

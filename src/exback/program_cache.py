@@ -1,20 +1,28 @@
-"""A cache of the validated program, so that commands start without YAML and validation.
+"""A cache of the validated program, so that commands start without YAML.
 
-The cache is a pickle of the Program that content.load_program built, in the user
-cache dir, one file per content folder. It is used only when its key matches:
-the content files' paths, sizes, mtimes, ctimes and inodes, exback's own model and
-loader source files (so an upgrade or an edit invalidates it), and the Python and
-pydantic versions. Anything else (a missing, unreadable, foreign or stale cache)
-means a full load_program, which also rewrites the cache. The cache holds only the
-program content, never the user's data. `content validate` never uses it.
+The cache is plain JSON, never code: its first line is the key, the rest the
+Program as `model_dump_json` wrote it, which is validated again on load (about a
+millisecond) so a tampered file can at worst be a cache miss or a content error
+in the same shape the YAML would give. One file per content folder, in the user
+cache dir. It is used only when its key matches: the content files' paths,
+sizes, mtimes, ctimes and inodes, exback's own model and loader source files (so
+an upgrade or an edit invalidates it), and the Python and pydantic versions.
+
+Nothing from the file is parsed before its key line matches, and nothing is read
+unless the cache folder and the file are the user's own: not a symlink, owned by
+the user, and writable by no one else. Folders exback creates on the way are
+0700. Anything else (a missing, unreadable, foreign or stale cache) means a full
+load_program, which rewrites the cache when the folder is safe. The cache holds
+only the program content, never the user's data. `content validate` never uses it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -22,14 +30,16 @@ from typing import Any
 
 from exback.models import Program
 from exback.paths import PROGRAM_FILE, STEPS_DIR
+from exback.safefile import MiB, UnsafeFileError, make_private_dirs, open_checked
 
-FORMAT = 1
+FORMAT = 2
+LIMIT = 32 * MiB
 
 
 def load_program(content_dir: Path, cache_dir: Path) -> Program:
     """The program in content_dir, from the cache when it is current."""
     key = _key(content_dir)
-    path = cache_dir / f"program-{_digest(str(content_dir.resolve()))}.pickle"
+    path = cache_dir / f"program-{_digest(str(content_dir.resolve()))}.json"
     cached = _read(path, key)
     if cached is not None:
         return cached
@@ -40,7 +50,7 @@ def load_program(content_dir: Path, cache_dir: Path) -> Program:
     return program
 
 
-def _key(content_dir: Path) -> tuple[Any, ...]:
+def _key(content_dir: Path) -> str:
     import pydantic
 
     # help_now.yaml too: care responses are checked against its section ids
@@ -51,52 +61,71 @@ def _key(content_dir: Path) -> tuple[Any, ...]:
         files += sorted(steps / name for name in os.listdir(steps) if name.endswith(".yaml"))
     here = Path(__file__).parent
     code = [here / "models.py", here / "content.py"]
-    return (
+    key = [
         FORMAT,
         sys.version,
         pydantic.VERSION,
-        tuple(_stamp(p) for p in code),
-        tuple(_stamp(p) for p in files),
-    )
+        [_stamp(p) for p in code],
+        [_stamp(p) for p in files],
+    ]
+    return json.dumps(key)  # ASCII: undecodable path bytes come out as \udcxx escapes
 
 
-def _stamp(path: Path) -> tuple[str, int, int, int, int] | tuple[str]:
+def _stamp(path: Path) -> list[Any]:
     try:
         st = path.stat()
     except OSError:
-        return (str(path),)
-    return (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        return [str(path)]
+    return [str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
-def _read(path: Path, key: tuple[Any, ...]) -> Program | None:
+def _own_folder(folder: Path) -> bool:
+    """True when `folder` is a real folder of this user that no one else can write."""
     try:
-        with path.open("rb") as handle:
-            st = os.fstat(handle.fileno())
-            # unpickling runs code: only trust a file that no one else could have written
-            if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                return None
-            stored = pickle.load(handle)
-    except Exception:  # a missing, torn or foreign cache is only a cache miss
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _read(path: Path, key: str) -> Program | None:
+    if not _own_folder(path.parent):
         return None
-    if isinstance(stored, dict) and stored.get("key") == key:
-        program = stored.get("program")
-        if isinstance(program, Program):
-            return program
-    return None
-
-
-def _write(path: Path, key: tuple[Any, ...], program: Program) -> None:
-    """Best effort: a cache that cannot be written is simply not there next time."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = open_checked(path, os.O_RDONLY, LIMIT)  # never through a symlink, never a FIFO
+    except (OSError, UnsafeFileError):
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return None
+        first = handle.readline(len(key) + 2)
+        if first != key.encode("ascii") + b"\n":
+            return None  # stale or foreign: nothing more of it is read
+        body = handle.read(LIMIT)
+    from pydantic import ValidationError
+
+    try:
+        return Program.model_validate_json(body)
+    except ValidationError:
+        return None
+
+
+def _write(path: Path, key: str, program: Program) -> None:
+    """Best effort: a cache that cannot be written (or is not safe) is simply not there."""
+    try:
+        make_private_dirs(path.parent)
+        if not _own_folder(path.parent):
+            return
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"key": key, "program": program}, handle, pickle.HIGHEST_PROTOCOL)
+                handle.write(key.encode("ascii") + b"\n")
+                handle.write(program.model_dump_json(by_alias=True).encode("utf-8"))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

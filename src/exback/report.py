@@ -86,17 +86,17 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from exback.ui import local_time
+    from exback.ui import local_time, user_text
 
     out = ui.out
-    out.print(Text(data["program"]["title"], style="bold"))
+    out.print(user_text(data["program"]["title"], style="bold"))
     # a route's reason is said once, here, not under each step it closes
     by_reason: dict[str, str] = {}
     for route in data["routes"]:
-        out.print(Text(f"{route['title']}: {route['reason']}", style="yellow"))
+        out.print(user_text(f"{route['title']}: {route['reason']}", style="yellow"))
         by_reason[route["reason"]] = route["title"]
     for cooling in data["cooling_off"]:
-        out.print(Text(f"{cooling['title']}: {cooling['message']}", style="yellow"))
+        out.print(user_text(f"{cooling['title']}: {cooling['message']}", style="yellow"))
         by_reason[cooling["message"]] = cooling["title"]
     if len(by_reason) == 1:
         by_reason = dict.fromkeys(by_reason, "the note")
@@ -113,7 +113,9 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
             label += f" — {step['reason']}"
         style = styles[step["status"]]
         table.add_row(
-            MARKS[step["status"]], Text(step["title"], style=style), Text(label, style=style)
+            MARKS[step["status"]],
+            user_text(step["title"], style=style),
+            user_text(label, style=style),
         )
     out.print(table)
     done = sum(1 for s in data["steps"] if s["status"] == "done")
@@ -122,7 +124,7 @@ def render_status(ui: UI, data: dict[str, Any]) -> None:
     if nc is None:
         out.print("No contact: not started yet.")
     else:
-        out.print(daily.countdown_text(nc))
+        out.print(user_text(daily.countdown_text(nc)))
         out.print(
             f"  streak {count(nc['current_streak'], 'day')} · "
             f"best {count(nc['best_streak'], 'day')} · {count(nc['urges'], 'urge')} resisted · "

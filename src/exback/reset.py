@@ -84,7 +84,9 @@ def reset(
             text = export.to_json(export.Snapshot(progress, journal), now, version)
             export.write_new(plan.backup, text)
         removed: list[str] = []
-        for doomed in files:
+        # copies first, each live file last: an interruption leaves the live files,
+        # never a `.bak` without its live file (which would block every command)
+        for doomed in sorted(files, key=lambda d: d.path.name in parts):
             try:
                 doomed.path.unlink(missing_ok=True)
             except OSError as exc:

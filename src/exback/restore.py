@@ -21,6 +21,7 @@ from exback.journal import new_by_id
 from exback.jsonfile import read_json
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
+from exback.storage import JOURNAL, PROGRESS, journal_bytes, progress_bytes
 
 if TYPE_CHECKING:
     from exback.storage import Store
@@ -108,11 +109,14 @@ def restore(store: Store, path: Path, merge: bool, now: dt.datetime) -> Added:
                 "dir. Pass --merge to add what is missing from the file, or "
                 "'exback reset' first (it keeps a backup)"
             )
+        files: dict[str, bytes] = {}
         if empty:
             if incoming.progress is not None:
-                store.save_progress(incoming.progress)
+                files[PROGRESS] = progress_bytes(incoming.progress)
             if incoming.journal:
-                store.write_atomic(store.journal_path, _journal_bytes(incoming.journal))
+                files[JOURNAL] = journal_bytes(incoming.journal)
+            if files:  # every byte is ready and proven to read back before the first write
+                store.commit(files)
             return count(incoming)
         if journal.torn_tail:
             raise DataCorruptError(
@@ -127,16 +131,14 @@ def restore(store: Store, path: Path, merge: bool, now: dt.datetime) -> Added:
             else:
                 added = merge_progress(current, incoming.progress, now)
             if added.counts:
-                store.save_progress(current)
+                files[PROGRESS] = progress_bytes(current)
         entries = merge_journal(journal.entries, incoming.journal)
         if len(entries) > len(journal.entries):
-            store.write_atomic(store.journal_path, _journal_bytes(entries))
+            files[JOURNAL] = journal_bytes(entries)
             added.add("journal entry", len(entries) - len(journal.entries))
+        if files:
+            store.commit(files)
         return added
-
-
-def _journal_bytes(entries: list[JournalEntry]) -> bytes:
-    return "".join(e.model_dump_json() + "\n" for e in entries).encode("utf-8")
 
 
 # --- merging (pure) ------------------------------------------------------------------

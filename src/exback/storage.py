@@ -26,6 +26,8 @@ from pydantic import ValidationError
 
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
+from exback.safefile import MiB, UnsafeFileError, check_not_link, make_private_dirs, open_checked
+from exback.safefile import read_bytes as read_checked
 
 PROGRESS = "progress.json"
 JOURNAL = "journal.jsonl"
@@ -34,6 +36,9 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 DEFAULT_LOCK_TIMEOUT = 10.0
 TEMP_SUFFIX = ".tmp"  # temp files are `.<name>.<random>.tmp`, next to <name>
+PENDING = "restore.pending"  # a restore's files, written whole before the first is replaced
+PROGRESS_LIMIT = 64 * MiB
+JOURNAL_LIMIT = 512 * MiB
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class Store:
         self.check_root()
         try:
             created = not self.root.exists()
-            self.root.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            make_private_dirs(self.root)
             mode = stat.S_IMODE(self.root.stat().st_mode)
             wanted = DIR_MODE if created else mode & DIR_MODE
             if mode != wanted:
@@ -140,19 +145,27 @@ class Store:
 
         None when nothing is saved yet; exit 3 if it is bad.
         """
+        live = path is None
         path = path or self.progress_path
         self.check_root()
+        if live:
+            self.check_pending()
         try:
-            raw = path.read_bytes()
+            raw = (
+                self._read_live(path, PROGRESS_LIMIT)
+                if live
+                else read_checked(path, PROGRESS_LIMIT)
+            )
         except FileNotFoundError:
             return None
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path, "read") from exc
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            where = f"{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else "1:1"
-            raise _corrupt(path, where, "not valid JSON") from None
+        data = parse_progress_json(path, raw)
+        return self._progress_from(path, data)
+
+    def _progress_from(self, path: Path, data: Any) -> Progress:
         if not isinstance(data, dict):
             raise _corrupt(path, "1:1", "not a JSON object")
         version = data.get("schema_version")
@@ -174,6 +187,68 @@ class Store:
             field = ".".join(str(p) for p in err["loc"]) or "(top)"
             raise _corrupt(path, "1:1", f"{field}: {err['msg']}") from None
 
+    def check_pending(self) -> None:
+        """Exit 3 while an interrupted restore waits for `doctor --repair` to finish it."""
+        if os.path.lexists(self.root / PENDING):
+            raise DataCorruptError(
+                f"a restore into {self.root} was interrupted before it finished; run "
+                "'exback doctor --repair' to finish it (nothing is lost)"
+            )
+
+    def _read_live(self, path: Path, limit: int) -> bytes:
+        """A live file's bytes; FileNotFoundError only when it may really start afresh.
+
+        A writer may create the file between our open and our look at its copies, so
+        a missing file is looked at again before it is called missing.
+        """
+        for _ in range(5):
+            try:
+                return read_checked(path, limit)
+            except FileNotFoundError:
+                if os.path.lexists(path):
+                    continue  # created since we looked
+                self.check_missing(path)
+                if not os.path.lexists(path):
+                    raise
+        raise FileNotFoundError(path)
+
+    def check_missing(self, path: Path) -> None:
+        """Exit 3 when a missing live file has a `.bak` or a kept copy with good records.
+
+        Starting afresh then would hide (and, for the `.bak`, soon replace) the only
+        copy; `exback doctor --repair` brings it back instead.
+        """
+        self.check_backup_orphan(path)
+        prefix = path.name + "."
+        try:
+            kept = [n for n in os.listdir(path.parent) if n.startswith(prefix)]
+        except OSError:
+            return
+        if not any(".corrupt-" in n or ".torn-" in n for n in kept):
+            return
+        from exback.doctor import recoverable_copy
+
+        source = recoverable_copy(path)
+        if source is not None and not os.path.lexists(path):
+            error = DataCorruptError(
+                f"{path} is missing, but {source} holds records that can be brought back; "
+                "nothing was changed. Run 'exback doctor --repair' to bring them back (or "
+                f"move {source} elsewhere to start afresh)"
+            )
+            error.detail = f"is missing, but {source} holds records that can be brought back"
+            raise error
+
+    def check_backup_orphan(self, path: Path) -> None:
+        """Exit 3 when `path` is missing but its `.bak` is there: never start afresh over it."""
+        bak = path.with_name(path.name + ".bak")
+        if os.path.lexists(bak) and not os.path.lexists(path):
+            error = DataCorruptError(
+                f"{path} is missing, but {bak.name} is there; nothing was changed. Run "
+                f"'exback doctor --repair' to put it back (or delete {bak.name} to start afresh)"
+            )
+            error.detail = f"is missing, but {bak.name} is there"
+            raise error
+
     def save_progress(self, progress: Progress) -> None:
         """Write progress atomically (call under lock()).
 
@@ -181,20 +256,21 @@ class Store:
         for good as `progress.json.v<N>.bak` (once per old version).
         """
         self._keep_old_schema_copy()
-        text = progress.model_dump_json(indent=2) + "\n"
-        self.write_atomic(self.progress_path, text.encode("utf-8"))
+        self.write_atomic(self.progress_path, progress_bytes(progress))
 
     def _keep_old_schema_copy(self) -> None:
         path = self.progress_path
         try:
-            raw = path.read_bytes()
+            raw = read_checked(path, PROGRESS_LIMIT)
         except FileNotFoundError:
             return
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path) from exc
         try:
             version = json.loads(raw).get("schema_version")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             return  # not readable JSON: load_progress has already refused it
         if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
             kept = path.with_name(f"{path.name}.v{version}.bak")
@@ -202,9 +278,98 @@ class Store:
                 self.write_atomic(kept, raw)
 
     def write_atomic(self, path: Path, data: bytes) -> None:
-        """Write a file in the data dir atomically, keeping the old one as `.bak`."""
+        """Write a file in the data dir atomically, keeping the old one as `.bak`.
+
+        Refused (exit 3) when the file or its `.bak` is a symlink, and when the
+        file is missing but its `.bak` is there (that `.bak` is the only copy).
+        """
         self.ensure_dir()
+        self._check_writable(path)
+        self.check_backup_orphan(path)
         write_file_atomic(path, data, keep_backup=True)
+
+    def replace_file(self, path: Path, data: bytes) -> None:
+        """Write a file atomically without touching its `.bak` (doctor's repairs)."""
+        self.ensure_dir()
+        self._check_writable(path)
+        write_file_atomic(path, data, keep_backup=False)
+
+    def _check_writable(self, path: Path) -> None:
+        try:
+            check_not_link(path)
+            check_not_link(path.with_name(path.name + ".bak"))
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
+
+    # --- a restore: every file written whole first, then each replaced ------------------
+
+    def commit(self, files: dict[str, bytes]) -> None:
+        """Replace several files so that a crash leaves all or nothing (call under lock()).
+
+        One file is simply written atomically. More are first written together, whole,
+        into `restore.pending` (one atomic write: the commit point); then each is
+        replaced in turn, and the pending file removed. An interruption after the
+        commit point is finished by `finish_pending` (doctor --repair); one before it
+        changed nothing.
+        """
+        if PROGRESS in files:
+            self._keep_old_schema_copy()
+        if len(files) == 1:
+            ((name, data),) = files.items()
+            self.write_atomic(self.root / name, data)
+            return
+        for name in files:
+            self._check_writable(self.root / name)
+            self.check_backup_orphan(self.root / name)
+        document = {name: data.decode("utf-8") for name, data in files.items()}
+        self.ensure_dir()
+        write_file_atomic(self.root / PENDING, json.dumps({"files": document}).encode("utf-8"))
+        self.finish_pending()
+
+    def read_pending(self) -> dict[str, bytes] | None:
+        """The files of an interrupted restore; None if none; exit 3 if it is damaged."""
+        path = self.root / PENDING
+        try:
+            raw = read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT)
+        except FileNotFoundError:
+            return None
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
+        except OSError as exc:
+            raise _storage_error(exc, path, "read") from exc
+        try:
+            files = json.loads(raw)["files"]
+            result = {str(k): str(v).encode("utf-8") for k, v in files.items()}
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            raise _corrupt(path, "1:1", "not a restore exback wrote") from None
+        if not set(result) <= {PROGRESS, JOURNAL}:
+            raise _corrupt(path, "1:1", "names files exback does not keep")
+        return result
+
+    def finish_pending(self) -> list[str]:
+        """Replace each file of an interrupted restore that is not yet in place; say which."""
+        files = self.read_pending()
+        if files is None:
+            return []
+        done: list[str] = []
+        for name, data in files.items():
+            path = self.root / name
+            try:
+                current = read_checked(path, len(data))
+            except (OSError, UnsafeFileError):
+                current = None
+            if current != data:
+                self._check_writable(path)
+                write_file_atomic(path, data, keep_backup=True)
+                done.append(name)
+        try:
+            (self.root / PENDING).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise _storage_error(exc, self.root / PENDING) from exc
+        fsync_dir(self.root)
+        return done
 
     # --- journal -----------------------------------------------------------------
 
@@ -225,15 +390,23 @@ class Store:
         length, so nothing is half-added. Returns the torn-tail path, as append_journal.
         """
         self.ensure_dir()
+        self.check_pending()
         path = self.journal_path
+        if not os.path.lexists(path):
+            self.check_missing(path)
         kept = self.set_aside_torn_tail(path)
-        data = "".join(e.model_dump_json() + "\n" for e in entries).encode("utf-8")
+        data = journal_bytes(entries)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+            fd = open_checked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path) from exc
         try:
-            size = os.fstat(fd).st_size
+            st = os.fstat(fd)
+            if stat.S_IMODE(st.st_mode) != FILE_MODE:  # an old 0644 file: only you, from now
+                os.fchmod(fd, FILE_MODE)
+            size = st.st_size
             try:
                 written = 0
                 while written < len(data):  # os.write may write only part of it
@@ -249,7 +422,15 @@ class Store:
     def set_aside_torn_tail(self, path: Path) -> Path | None:
         """Move an incomplete last line to `<file>.torn-<time>`; return that path."""
         try:
-            with path.open("rb+") as handle:
+            fd = open_checked(path, os.O_RDWR, JOURNAL_LIMIT)
+        except FileNotFoundError:
+            return None
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
+        except OSError as exc:
+            raise _storage_error(exc, path) from exc
+        try:
+            with os.fdopen(fd, "rb+") as handle:
                 size = handle.seek(0, os.SEEK_END)
                 if size == 0:
                     return None
@@ -260,23 +441,25 @@ class Store:
                 handle.seek(start)
                 tail = handle.read()
                 kept = aside_path(path, "torn", dt.datetime.now())
-                self.write_atomic(kept, tail)
+                self.ensure_dir()
+                write_file_atomic(kept, tail)
                 handle.truncate(start)
                 handle.flush()
                 os.fsync(handle.fileno())
                 return kept
-        except FileNotFoundError:
-            return None
         except OSError as exc:
             raise _storage_error(exc, path) from exc
 
     def read_journal(self) -> JournalRead:
         """Every entry in file order; a bad line in the middle is exit 3."""
         path = self.journal_path
+        self.check_pending()
         try:
-            raw = path.read_bytes()
+            raw = self._read_live(path, JOURNAL_LIMIT)
         except FileNotFoundError:
             return JournalRead([], False)
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path, "read") from exc
         lines = raw.split(b"\n")
@@ -288,8 +471,9 @@ class Store:
     def journal_summary(self) -> JournalSummary:
         """Count lines and decode only the last whole one."""
         path = self.journal_path
+        self.check_pending()
         try:
-            with path.open("rb") as handle:
+            with os.fdopen(open_checked(path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as handle:
                 count = 0
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     count += block.count(b"\n")
@@ -302,10 +486,60 @@ class Store:
                 handle.seek(start)
                 last = handle.read(end - 1 - start)
         except FileNotFoundError:
+            if os.path.lexists(path):  # created since we looked: count it
+                return self.journal_summary()
+            self.check_missing(path)
             return JournalSummary(0, None)
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path, "read") from exc
         return JournalSummary(count, _parse_entry(path, count, last))
+
+
+def progress_bytes(progress: Progress) -> bytes:
+    """progress.json's bytes, proven to read back before anything is written (else exit 2)."""
+    from exback.errors import UsageError
+
+    try:
+        data = (progress.model_dump_json(indent=2) + "\n").encode("utf-8")
+        Progress.model_validate_json(data)
+    except (ValueError, UnicodeError) as exc:  # pydantic's errors are ValueErrors
+        raise UsageError(
+            f"the progress cannot be saved as it is ({exc}); nothing was written"
+        ) from None
+    return data
+
+
+def journal_bytes(entries: Sequence[JournalEntry]) -> bytes:
+    """Journal lines, each proven to read back before anything is written (else exit 2)."""
+    from exback.errors import UsageError
+
+    lines = []
+    for entry in entries:
+        try:
+            line = entry.model_dump_json().encode("utf-8")
+            JournalEntry.model_validate_json(line)
+        except (ValueError, UnicodeError) as exc:
+            raise UsageError(
+                f"journal entry {entry.id} cannot be saved as it is ({exc}); nothing was written"
+            ) from None
+        lines.append(line + b"\n")
+    return b"".join(lines)
+
+
+def parse_progress_json(path: Path, raw: bytes) -> Any:
+    """Decoded JSON of a progress file, or exit 3 naming the file and the place."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise _corrupt(path, f"{exc.lineno}:{exc.colno}", "not valid JSON") from None
+    except UnicodeDecodeError:
+        raise _corrupt(path, "1:1", "not valid JSON (not UTF-8)") from None
+    except ValueError:  # a whole number of more than 4300 digits
+        raise _corrupt(path, "1:1", "a number too long to read") from None
+    except RecursionError:
+        raise _corrupt(path, "1:1", "nested too deeply to read") from None
 
 
 def write_file_atomic(path: Path, data: bytes, keep_backup: bool = False) -> None:
@@ -370,7 +604,7 @@ def _keep_backup(path: Path) -> None:
             os.link(path, tmp)
         except OSError:
             tmp.write_bytes(path.read_bytes())
-            tmp.chmod(FILE_MODE)
+        tmp.chmod(FILE_MODE)  # an old 0644 file: its copy is only yours
         os.replace(tmp, bak)
     finally:
         tmp.unlink(missing_ok=True)
@@ -408,6 +642,12 @@ def _corrupt(path: Path, where: str, what: str) -> DataCorruptError:
     )
     line, _, col = where.partition(":")
     error.detail = f"line {line}, column {col}: {what}"
+    return error
+
+
+def _unsafe(exc: UnsafeFileError) -> DataCorruptError:
+    error = DataCorruptError(f"{exc.path} {exc.reason}; nothing was changed")
+    error.detail = exc.reason
     return error
 
 

@@ -15,14 +15,19 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-# C0 but \t and \n, DEL, C1, and the bidi controls (ALM, LRM/RLM, embeddings, isolates)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# what json.dumps leaves raw but a terminal may act on: DEL, C1 and the bidi controls
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The one rule for text exback shows (user text, content text, paths, messages):
+# characters a terminal acts on or that hide themselves are shown as visible codes.
+# DEL and C1; the bidi controls (ALM, LRM/RLM, embeddings, overrides, isolates);
+# zero-width and invisible characters (ZWSP, ZWNJ, ZWJ, word joiner, invisible
+# operators, BOM, Mongolian vowel separator); line and paragraph separators.
+_INVISIBLE = r"\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+# ... plus C0 but \t and \n for shown text (json.dumps escapes C0 itself)
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")
+_JSON_UNSAFE = re.compile(f"[{_INVISIBLE}]")
 
 
 def inert(text: str) -> str:
-    """User text made safe to show: control, C1 and bidi characters become visible.
+    """Text made safe to show: control, C1, bidi and zero-width characters become visible.
 
     Newlines and tabs stay. The stored text is never changed, only what is shown.
     """
@@ -35,7 +40,7 @@ def inert(text: str) -> str:
 
 
 def json_inert(document: str) -> str:
-    """A JSON document with DEL, C1 and bidi characters written as \\u escapes.
+    """A JSON document with DEL, C1, bidi and zero-width characters as \\u escapes.
 
     Still the same JSON (they only occur inside strings), but inert in a terminal.
     """
@@ -105,8 +110,8 @@ class UI:
         return self._err
 
     def say(self, message: str) -> None:
-        """A plain message line on stderr (no markup parsing)."""
-        print(message, file=sys.stderr, flush=True)
+        """A plain message line on stderr: no markup parsing, and inert (see `inert`)."""
+        print(inert(message), file=sys.stderr, flush=True)
 
     def say_where_data_lives(self, root: object) -> None:
         """Told once, when the data dir is first made: where it is, and that it stays here."""

@@ -635,19 +635,49 @@ def _apply_pressure_answers(
 
 
 def _read_answers_file(path: Path) -> dict[str, Any]:
+    from exback.ui import inert
+
+    def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise UsageError(
+                    f"--answers-file {path}: duplicate key {inert(key)!r}; give each answer once"
+                )
+            seen[key] = value
+        return seen
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read --answers-file {path}: {exc}") from None
     try:
         if path.suffix.lower() == ".json":
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=no_duplicate_keys)
         else:
             import yaml
 
+            from exback.content import _check_shape, _first_duplicate_key
+
+            shape = _check_shape(text)  # aliases and deep nesting, before building anything
+            if shape is not None:
+                line, col, _, problem = shape
+                raise UsageError(f"--answers-file {path}:{line}:{col}: {problem}")
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            dupe = _first_duplicate_key(node) if node is not None else None
+            if dupe is not None:
+                mark = dupe.start_mark
+                raise UsageError(
+                    f"--answers-file {path}:{mark.line + 1}:{mark.column + 1}: duplicate key "
+                    f"{inert(str(dupe.value))!r}; give each answer once"
+                )
             data = yaml.safe_load(text)
-    except Exception as exc:  # yaml.YAMLError or json.JSONDecodeError
-        raise UsageError(f"--answers-file {path} does not parse: {exc}") from None
+    except UsageError:
+        raise
+    except Exception as exc:  # yaml.YAMLError, json.JSONDecodeError, ValueError, RecursionError
+        # the parser quotes the offending line: shown inert, never raw to the terminal
+        reason = " ".join(str(exc).split()) if not isinstance(exc, RecursionError) else "too deep"
+        raise UsageError(f"--answers-file {path} does not parse: {inert(reason)}") from None
     if not isinstance(data, dict):
         raise UsageError(f"--answers-file {path}: expected a mapping of step id -> answers")
     return data
