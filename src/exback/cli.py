@@ -85,7 +85,16 @@ class Session:
         """Prompts on this session's terminal; Ctrl-C there says `stop_message`."""
         from exback.prompts import NOTHING_SAVED, Prompter
 
-        return Prompter(self.ui, stop_message=stop_message or NOTHING_SAVED)
+        return Prompter(self.ui, self.show_help_now, stop_message or NOTHING_SAVED)
+
+    def show_help_now(self) -> None:
+        """What `exback help-now` prints: the person's plan first, then the help; never fails."""
+        from exback import care, plan
+
+        saved, problem = plan.plan_for_help(self.store)
+        print(care.help_now_text(care.load_help(self.content_path), saved), flush=True)
+        if problem:
+            self.ui.say(f"exback: {problem}")
 
     @property
     def ui(self) -> UI:
@@ -963,13 +972,7 @@ def help_now(ctx: typer.Context) -> None:
     terminal, never waits for another exback, and prints the general help even
     when your data cannot be read.
     """
-    from exback import care, plan
-
-    session = _session(ctx)
-    saved, problem = plan.plan_for_help(session.store)
-    print(care.help_now_text(care.load_help(session.content_path), saved), flush=True)
-    if problem:
-        session.ui.say(f"exback: {problem}")
+    _session(ctx).show_help_now()
 
 
 safety_plan_app = typer.Typer(  # its help is safety_plan_walk's docstring
@@ -1015,7 +1018,7 @@ def safety_plan_walk(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from exback import plan, safety_plan
+    from exback import plan
 
     session = _session(ctx)
     if answers_file is not None:
@@ -1031,25 +1034,12 @@ def safety_plan_walk(
             "safety-plan needs a terminal to ask; pass --answers-file FILE (part id -> text), "
             "or print your plan with: exback safety-plan show"
         )
-    from exback import wizard
-
-    progress = session.store.load_progress()
-    saved = progress.safety_plan if progress else None
     session.ui.say(
         "Your safety plan: seven short parts, in your own words. Leave any part empty. "
-        "Each answer is saved at once. If you need help right now: exback help-now"
+        "Each answer is saved at once. If you need help right now: Ctrl-G"
     )
-    changed = 0
-    for part in safety_plan.SECTIONS:
-        previous = saved.sections[part.id].value if saved and part.id in saved.sections else None
-        try:
-            answer = wizard.ask(part.question(), previous)
-        except errors.Interrupted:
-            raise errors.Interrupted(
-                "every part you finished is saved; run 'exback safety-plan' to carry on"
-            ) from None
-        text = safety_plan.check_section(part.id, answer)
-        changed += plan.save_parts(session.store, {part.id: text}, now())
+    stop = "every part you finished is saved; run 'exback safety-plan' to carry on"
+    changed = plan.walk(session.store, session.prompter(stop), now)
     session.ui.say(
         f"Your safety plan is saved ({changed} part{'s' if changed != 1 else ''} changed). "
         "'exback help-now' shows it first; 'exback safety-plan show' prints it."
@@ -1126,7 +1116,9 @@ def start(
             session.ui.say(notice)
         session.ui.say(applied.summary)
         return
-    walk = wizard.Walk(program, session.store, session.ui, now, today, lambda: help_now(ctx))
+    walk = wizard.Walk(
+        program, session.store, session.ui, now, today, session.show_help_now, session.content_path
+    )
     if step is not None:
         walk.open_step(step)  # unknown or locked: exit 2 before anything else
     if no_input or not stdin_is_terminal():

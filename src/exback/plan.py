@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,7 @@ from exback.errors import DataCorruptError, ExbackError, UsageError
 
 if TYPE_CHECKING:
     from exback.models import SafetyPlan
+    from exback.prompts import Prompter
     from exback.storage import Store
     from exback.ui import UI
 
@@ -27,6 +29,25 @@ def save_parts(store: Store, parts: dict[str, str], now: dt.datetime) -> int:
         changed = sum(safety_plan.set_section(progress, k, v, now) for k, v in parts.items())
         if changed or progress.safety_plan is None:
             store.save_progress(progress)
+    return changed
+
+
+def walk(store: Store, prompter: Prompter, now: Callable[[], dt.datetime]) -> int:
+    """Ask each part of the plan (earlier answers come back), saving each at once.
+
+    Returns how many parts changed. Ctrl-C keeps every part already answered.
+    """
+    progress = store.load_progress()
+    saved = progress.safety_plan if progress else None
+    changed = 0
+    count = len(safety_plan.SECTIONS)
+    for number, part in enumerate(safety_plan.SECTIONS, 1):
+        previous = saved.sections[part.id].value if saved and part.id in saved.sections else None
+        answer = prompter.ask(
+            part.question(), previous, position=f"Your safety plan · part {number} of {count}"
+        )
+        text = safety_plan.check_section(part.id, answer)
+        changed += save_parts(store, {part.id: text}, now())
     return changed
 
 

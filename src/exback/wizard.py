@@ -49,13 +49,6 @@ RESUME_DRAFT = (
 )
 
 
-def ask(question: Question, previous: Any = None) -> Any:
-    """One question on the terminal, for commands outside the walk."""
-    from exback.ui import UI
-
-    return Prompter(UI()).ask(question, previous)
-
-
 @dataclass
 class Walk:
     """One `exback start` session: the program, the store, the consoles, the clock."""
@@ -66,6 +59,8 @@ class Walk:
     now: Callable[[], dt.datetime]
     today: Callable[[], dt.date]
     on_help: Callable[[], None] | None = None
+    content_dir: Path | None = None
+    """Where help_now.yaml is read from for care responses (None: the built-in one)."""
     prompter: Prompter = field(init=False)
     typed: dict[str, str] = field(default_factory=dict)
     """Text typed at a question before Ctrl-B went back from it, by question id."""
@@ -260,14 +255,19 @@ class Walk:
         ) and not self.pressure_check(step):
             return "next"
         self.show_step(step)
-        if not self.ask_questions(step):
-            return "next"  # a route closed this step
+        asked = self.ask_questions(step)
+        if asked != "open":
+            return "stop" if asked == "break" else "next"  # a break, or a route closed it
         if step.starts_no_contact:
             self.start_countdown()
         return self.review(step)
 
-    def ask_questions(self, step: Step) -> bool:
-        """The step's open questions in order, Ctrl-B going back; False if a route closed it."""
+    def ask_questions(self, step: Step) -> str:
+        """The step's open questions in order, Ctrl-B going back.
+
+        'open' when done; 'closed' when a route closed the step; 'break' when the
+        person chose to take a break after a care response.
+        """
         questions = step.questions
         open_ids = {q.id for q in logic.unanswered(step, self.progress())}
         index = next((i for i, q in enumerate(questions) if q.id in open_ids), len(questions))
@@ -275,18 +275,19 @@ class Walk:
         while index < len(questions):
             furthest = max(furthest, index)
             try:
-                if not self.answer(step, questions[index], can_go_back=index > 0):
-                    return False
+                after = self.answer(step, questions[index], can_go_back=index > 0)
             except GoBack as back:
                 if back.text.strip():
                     self.typed[questions[index].id] = back.text
                 index -= 1
                 continue
+            if after != "open":
+                return after
             index += 1
             # beyond where this sitting has been, only questions still open are asked
             while furthest < index < len(questions) and questions[index].id not in open_ids:
                 index += 1
-        return True
+        return "open"
 
     def pressure_check(self, step: Step) -> bool:
         """Ask the day's pressure check; False when its answers pause contact steps."""
@@ -349,8 +350,9 @@ class Walk:
         title.append(user_text(step.title))
         self.ui.out.print(Panel(body, title=title, title_align="left"))
 
-    def answer(self, step: Step, question: Question, can_go_back: bool = False) -> bool:
-        """Ask, check and save one answer; False when a route now locks the step.
+    def answer(self, step: Step, question: Question, can_go_back: bool = False) -> str:
+        """Ask, check and save one answer: 'open', 'closed' (a route now locks the
+        step) or 'break' (the person takes a break after a care response).
 
         Ctrl-C keeps what was typed as the question's draft before the walk stops.
         """
@@ -378,11 +380,51 @@ class Walk:
                 self.change(lambda p: setattr(p, "current_step", step.id))
             raise
         value = logic.check_answer(question, raw)
-        changes = self.save(step, question, value)
+        changes, responses = self.save(step, question, value)
+        if responses and self.care(responses) == "break":
+            return "break"
+        if not responses:
+            self.gentle_line(question, value)
         for change in changes:
             self.announce(change)
         state = logic.step_state(self.program, self.progress(), step, self.today())
-        return state.status != "locked"
+        return "closed" if state.status == "locked" else "open"
+
+    def care(self, responses: list[CareResponse]) -> str:
+        """Show care responses at once; then help now, the safety plan, a break, or go on."""
+        from exback import care, plan
+
+        help_now = care.load_help(self.content_dir)
+        for response in responses:
+            care.show_care(self.ui.out, response, help_now, self.progress().safety_plan)
+        while True:
+            choice = self.prompter.menu(
+                "What would help now?",
+                [
+                    *(
+                        [Option("See help now: who to call", "help")]
+                        if self.on_help is not None
+                        else []
+                    ),
+                    Option("Make or open my safety plan", "plan"),
+                    Option("Take a break (everything is saved)", "break"),
+                    Option("Go on with the program", "on"),
+                ],
+            )
+            if choice == "help":
+                self.help()
+            elif choice == "plan":
+                plan.walk(self.store, self.prompter, self.now)
+                self.ui.out.print("Your safety plan is saved; 'exback help-now' shows it first.")
+            else:
+                return str(choice)
+
+    def gentle_line(self, question: Question, value: Any) -> None:
+        """One quiet line after a text answer that may come from a hard place."""
+        from exback import care, safety_plan
+
+        if care.answer_needs_line(self.program, question, value):
+            self.ui.say(care.gentle_line(safety_plan.has_plan(self.progress())))
 
     def keep_draft(self, step: Step, question: Question, text: str) -> None:
         """Save half-typed text as the question's draft (the answer itself is unchanged)."""
@@ -394,17 +436,25 @@ class Walk:
 
         self.change(edit)
 
-    def save(self, step: Step, question: Question, value: Any) -> list[RouteChange]:
-        """Record one checked answer (its draft, if any, is done with)."""
+    def save(
+        self, step: Step, question: Question, value: Any
+    ) -> tuple[list[RouteChange], list[CareResponse]]:
+        """Record one checked answer, and the care responses it brings (shown next).
+
+        The answer's draft, if any, is done with.
+        """
         now = self.now()
 
-        def edit(progress: Progress) -> list[RouteChange]:
+        def edit(progress: Progress) -> tuple[list[RouteChange], list[CareResponse]]:
             changes = logic.record_answer(self.program, progress, step, question, value, now)
             progress.steps[step.id].drafts.pop(question.id, None)
             progress.current_step = step.id
-            return changes
+            responses = logic.care_for(self.program, question, value)
+            for response in responses:
+                logic.record_care(progress, response, step.id, question.id, value, now)
+            return changes, responses
 
-        result: list[RouteChange] = self.change(edit)
+        result: tuple[list[RouteChange], list[CareResponse]] = self.change(edit)
         return result
 
     def announce(self, change: RouteChange) -> None:
@@ -428,8 +478,9 @@ class Walk:
                 )
             )
         else:
+            notice = logic.cooling_off_notice(self.program, change, self.today())
             self.ui.out.print(
-                user_text(f"With your changed answer, '{route.title}' no longer applies.")
+                user_text(notice or f"With your changed answer, '{route.title}' no longer applies.")
             )
 
     def start_countdown(self) -> None:
@@ -474,8 +525,9 @@ class Walk:
                     [*(Option(q.prompt, q.id) for q in step.questions), Option("Back", None)],
                 )
                 question = next((q for q in step.questions if q.id == question_id), None)
-                if question is not None and not self.answer(step, question):
-                    return "next"
+                after = self.answer(step, question) if question is not None else "open"
+                if after != "open":
+                    return "stop" if after == "break" else "next"
             else:
                 if choice == "continue" or logic.is_complete(step, self.progress()):
                     self.change(lambda p: setattr(p, "current_step", None))
