@@ -94,3 +94,13 @@ def test_ctrl_g_shows_help_now_at_a_checkin_prompt_too(runner, data_dir: Path) -
     assert "If you need help right now" in result.stdout
     assert "Ctrl-G help now" in result.stdout
     assert [(c["mood"], c["urge"]) for c in saved(data_dir)["checkins"]] == [(5, 2)]
+
+
+def test_an_answers_file_that_is_a_fifo_is_refused_at_once(runner, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "answers.yaml"
+    os.mkfifo(fifo)
+    result = run(runner, "start", "--answers-file", str(fifo))
+    assert result.exit_code == 2
+    assert "answers.yaml" in result.stderr and "not a regular file" in result.stderr

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from exback.storage import Store
     from exback.ui import UI
 
+HELP = "__help__"  # a menu value no step id can take
 RESUME = "Your answers are saved. Run 'exback start' to carry on where you left off."
 RESUME_DRAFT = (
     "Your answers are saved, and what you were typing is kept as a draft. "
@@ -189,11 +190,11 @@ class Walk:
                     return self.stop()
             if choice == "countdown":
                 self.show_countdown()
-            if choice == "help":
+            if choice == HELP:
                 self.help()
 
     def help_option(self) -> list[Option]:
-        return [Option("Help now", "help")] if self.on_help is not None else []
+        return [Option("Help now", HELP)] if self.on_help is not None else []
 
     def help(self) -> None:
         assert self.on_help is not None
@@ -224,9 +225,12 @@ class Walk:
             )
             for s in states
         ]
-        options.append(Option("Back", None))
-        step_id = self.prompter.menu(f"{verb} which step?", options)
-        return self.program.step(step_id) if step_id else None
+        options += [*self.help_option(), Option("Back", None)]
+        while True:
+            step_id = self.prompter.menu(f"{verb} which step?", options)
+            if step_id != HELP:
+                return self.program.step(step_id) if step_id else None
+            self.help()
 
     def show_countdown(self, brief: bool = False) -> None:
         progress = self.progress()
@@ -515,7 +519,7 @@ class Walk:
                 Option("Stop for now", "stop"),
             ]
             choice = self.prompter.menu("How would you like to go on?", options, "continue")
-            if choice == "help":
+            if choice == HELP:
                 self.help()
             elif choice == "tick":
                 self.tick_actions(step)
@@ -523,7 +527,7 @@ class Walk:
                 question_id = self.prompter.menu(
                     "Which question?",
                     [*(Option(q.prompt, q.id) for q in step.questions), Option("Back", None)],
-                )
+                )  # Ctrl-G, named under it, shows help now here
                 question = next((q for q in step.questions if q.id == question_id), None)
                 after = self.answer(step, question) if question is not None else "open"
                 if after != "open":
@@ -699,10 +703,14 @@ def _read_answers_file(path: Path) -> dict[str, Any]:
             seen[key] = value
         return seen
 
-    try:
-        text = path.read_text(encoding="utf-8")
+    from exback.safefile import MiB, UnsafeFileError, read_bytes
+
+    try:  # a regular file (a link to one is fine: the user named it), at most 16 MiB
+        text = read_bytes(path, 16 * MiB, follow=True).decode("utf-8")
+    except UnsafeFileError as exc:
+        raise UsageError(f"--answers-file {inert(str(exc))}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read --answers-file {path}: {exc}") from None
+        raise UsageError(inert(f"cannot read --answers-file {path}: {exc}")) from None
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text, object_pairs_hook=no_duplicate_keys)
