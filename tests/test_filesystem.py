@@ -154,3 +154,17 @@ def test_new_data_folders_are_private_whatever_the_umask(runner, tmp_path: Path)
         os.umask(old)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", deep):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_a_symlinked_lock_file_is_refused_and_its_target_untouched(
+    runner, data_dir: Path, tmp_path: Path
+) -> None:
+    assert run(runner, "journal", "add", "first").exit_code == 0
+    target = tmp_path / "elsewhere"
+    target.write_text("keep me")
+    (data_dir / ".lock").unlink(missing_ok=True)
+    (data_dir / ".lock").symlink_to(target)
+    result = run(runner, "journal", "add", "second")
+    assert result.exit_code == 3
+    assert ".lock" in result.stderr and "link" in result.stderr
+    assert target.read_text() == "keep me"

@@ -115,6 +115,10 @@ class Store:
         from filelock import FileLock, Timeout
 
         self.ensure_dir()
+        try:  # the lock file too is exback's own: never through a link
+            check_not_link(self.root / LOCK)
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
         lock = FileLock(self.root / LOCK, mode=FILE_MODE)
         try:
             try:
