@@ -87,6 +87,22 @@ def run(runner: CliRunner, *args: str, input: str | None = None) -> object:
     return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
 
+def type_into(runner: CliRunner, keys: str, *args: str) -> Any:
+    """Run `exback ARGS` with these keystrokes at its prompts; then the pipe closes (Ctrl-D).
+
+    The test must make `cli.stdin_is_terminal` say yes: the pipe stands in for a person.
+    """
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        with create_app_session(input=pipe, output=DummyOutput()):
+            return run(runner, *args)
+
+
 def calm_choices(question: Any) -> list[Any]:
     """The choices that switch no route, pause nothing and show no care response."""
     return [c for c in question.choices if not (c.route or c.pause or c.care)]

@@ -6,13 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
 from exback import cli
 
-from .conftest import PACKAGED, run
+from .conftest import PACKAGED, run, type_into
 
 ENTER = "\r"
 FINISH = "\x1b\r"
@@ -31,12 +28,7 @@ def packaged_at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "stdin_is_terminal", lambda: True)
 
 
-def drive(runner, keys: str, *args: str):
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        pipe.close()
-        with create_app_session(input=pipe, output=DummyOutput()):
-            return run(runner, *args)
+drive = type_into
 
 
 def saved(data_dir: Path) -> dict:

@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
 from exback import cli
 
-from .conftest import run
+from .conftest import run, type_into
 
 ENTER = "\r"
 FINISH = "\x1b\r"  # Esc, Enter: ends a multiline answer
@@ -30,11 +27,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def drive(runner, keys: str, *args: str):
     """Run `exback start ARGS` with these keystrokes; the pipe closes after them (Ctrl-D)."""
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        pipe.close()
-        with create_app_session(input=pipe, output=DummyOutput()):
-            return run(runner, "start", *args)
+    return type_into(runner, keys, "start", *args)
 
 
 def status(runner) -> dict:

@@ -559,6 +559,9 @@ def content_validate(
 
 # --- no contact and check-ins ------------------------------------------------------------
 
+NoInputOption = Annotated[
+    bool, typer.Option("--no-input", help="Never prompt; fail if an answer is needed.")
+]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A few words about it (optional).")]
 
 
@@ -992,9 +995,7 @@ def safety_plan_walk(
             help="Write parts from a YAML or JSON file (part id -> text) instead of asking.",
         ),
     ] = None,
-    no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never prompt; fail if an answer is needed.")
-    ] = False,
+    no_input: NoInputOption = False,
 ) -> None:
     """Make or change your personal safety plan, one part at a time.
 
@@ -1089,9 +1090,7 @@ def start(
             "--step", metavar="ID", help="Go straight to this step (see 'exback status')."
         ),
     ] = None,
-    no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never prompt; fail if an answer is needed.")
-    ] = False,
+    no_input: NoInputOption = False,
 ) -> None:
     """Walk through the program, one step at a time. Saves after every answer.
 
