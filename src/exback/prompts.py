@@ -358,7 +358,7 @@ class Prompter:
     def _numbered(self, labels: list[str]) -> list[RenderableType]:
         from rich.table import Table
 
-        table = Table.grid(padding=(0, 2))
+        table = Table.grid(padding=(0, 2), pad_edge=True)  # indented like the menus
         table.add_column(justify="right", no_wrap=True)
         table.add_column()
         for i, label in enumerate(labels, 1):
