@@ -31,7 +31,7 @@ from exback.models import (
     Progress,
 )
 from exback.storage import Store
-from exback.ui import inert
+from exback.text import inert
 
 from .conftest import CONTENT, run
 

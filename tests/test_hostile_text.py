@@ -170,7 +170,7 @@ def _assert_inert(output: str, text: str | None = None) -> None:
     """No control character reaches the terminal; the text shows up, unstyled and whole."""
     assert not UNSAFE.search(output), repr(UNSAFE.search(output))
     if text is not None:
-        from exback.ui import inert
+        from exback.text import inert
 
         squeeze = re.compile(r"\s+")
         assert squeeze.sub("", inert(text)) in squeeze.sub("", output)

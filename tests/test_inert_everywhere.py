@@ -12,7 +12,8 @@ import pytest
 
 from exback.models import Program
 from exback.storage import Store
-from exback.ui import UI, inert, json_inert
+from exback.text import inert, json_inert
+from exback.ui import UI
 
 from .conftest import CONTENT, run
 from .screen import Terminal

@@ -100,7 +100,7 @@ def _plan_text(plan: SafetyPlan | None) -> Text:
     from rich.text import Text
 
     from exback import safety_plan
-    from exback.ui import inert
+    from exback.text import inert
 
     parts = safety_plan.filled(plan) if plan is not None else []
     if not parts:
@@ -118,7 +118,7 @@ def _plan_text(plan: SafetyPlan | None) -> Text:
 def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
     """What `exback help-now` prints: the person's own plan first, then the general help."""
     from exback import safety_plan
-    from exback.ui import inert  # the plan and the content alike are shown as text
+    from exback.text import inert  # the plan and the content alike are shown as text
 
     lines: list[str] = []
     parts = safety_plan.filled(plan) if plan is not None else []

@@ -154,7 +154,7 @@ def _debug(ctx: typer.Context) -> bool:
 
 
 def _fail(message: str, code: int) -> None:
-    from exback.ui import inert  # messages name paths and quote input: shown inert
+    from exback.text import inert  # messages name paths and quote input: shown inert
 
     print(f"exback: {inert(message)}", file=sys.stderr, flush=True)
     raise typer.Exit(code)
@@ -307,7 +307,7 @@ def _session(ctx: typer.Context) -> Session:
 
 
 def _print_json(data: Any) -> None:
-    from exback.ui import json_inert
+    from exback.text import json_inert
 
     sys.stdout.write(json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
@@ -424,7 +424,8 @@ def journal_import(
     field, and nothing is imported. Importing the same file twice adds nothing.
     """
     from exback import journal_import as imp
-    from exback.ui import inert, progress
+    from exback.text import inert
+    from exback.ui import progress
 
     session = _session(ctx)
     export = imp.read_export(file)
@@ -546,7 +547,7 @@ def content_validate(
         if warning:
             session.ui.say(f"exback: warning: {warning}")
         help_note += ", care_phrases.yaml"
-    from exback.ui import inert
+    from exback.text import inert
 
     print(
         inert(
@@ -916,7 +917,7 @@ def reset(
     from exback import __version__
     from exback import reset as resetting
     from exback.storage import JOURNAL, PROGRESS
-    from exback.ui import inert
+    from exback.text import inert
 
     if journal_only and progress_only:
         raise errors.UsageError(

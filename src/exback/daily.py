@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from exback import nocontact
 from exback import program as logic
 from exback.errors import UsageError
-from exback.models import MAX_NOTE, Checkin, NoContactRecord, Program, Progress, is_unicode_text
+from exback.models import MAX_NOTE, Checkin, NoContactRecord, Program, Progress
+from exback.text import is_unicode_text
 from exback.words import count, countdown_sentence
 
 if TYPE_CHECKING:

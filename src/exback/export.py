@@ -32,7 +32,8 @@ from exback.models import (
     duplicate_ids,
 )
 from exback.storage import Store, write_file_atomic
-from exback.ui import inert, json_inert, local_time
+from exback.text import inert, json_inert
+from exback.ui import local_time
 from exback.words import completes
 
 FORMAT_VERSION = 1

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from exback.errors import UsageError
-from exback.models import MAX_TAG, MAX_TAGS, MAX_TEXT, JournalEntry, is_unicode_text, valid_tag
+from exback.models import MAX_TAG, MAX_TAGS, MAX_TEXT, JournalEntry, valid_tag
+from exback.text import is_unicode_text
 
 if TYPE_CHECKING:
     from exback.storage import Store

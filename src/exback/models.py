@@ -16,6 +16,8 @@ from pydantic import (
     model_validator,
 )
 
+from exback.text import is_unicode_text
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -336,15 +338,6 @@ MAX_CHOICES = 100
 MAX_NUMBER = 1_000_000
 """The largest whole number (either sign) an answer may hold."""
 ENTRY_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-
-
-def is_unicode_text(text: str) -> bool:
-    """False for text with lone surrogates (undecodable bytes): it cannot be saved."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _unicode(text: str) -> str:

@@ -18,7 +18,7 @@ def expand(path: Path, what: str) -> Path:
         return path.expanduser()
     except RuntimeError:  # ~nosuchuser: no home directory to put there
         from exback.errors import UsageError
-        from exback.ui import inert
+        from exback.text import inert
 
         raise UsageError(
             f"{what} {inert(str(path))}: cannot find the home folder that "

@@ -29,9 +29,9 @@ from exback.models import (
     ScaleQuestion,
     Step,
     StepProgress,
-    is_unicode_text,
 )
 from exback.nocontact import Countdown
+from exback.text import is_unicode_text
 from exback.words import in_days
 
 Status = Literal["done", "in_progress", "available", "locked"]

@@ -24,13 +24,14 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from exback.errors import StorageError
 from exback.models import Program
 from exback.paths import PROGRAM_FILE, STEPS_DIR
 from exback.safefile import MiB, UnsafeFileError, make_private_dirs, open_checked
+from exback.storage import write_file_atomic
 
 FORMAT = 2
 LIMIT = 32 * MiB
@@ -121,14 +122,7 @@ def _write(path: Path, key: str, program: Program) -> None:
         make_private_dirs(path.parent)
         if not _own_folder(path.parent):
             return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(key.encode("ascii") + b"\n")
-                handle.write(program.model_dump_json(by_alias=True).encode("utf-8"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
+        data = key.encode("ascii") + b"\n" + program.model_dump_json(by_alias=True).encode()
+        write_file_atomic(path, data)
+    except (OSError, StorageError):
         pass

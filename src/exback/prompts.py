@@ -320,7 +320,7 @@ class Prompter:
 
         The same keys work, followed by Enter; Esc then Enter ends a multiline answer.
         """
-        from exback.ui import inert
+        from exback.text import inert
 
         if filled:
             print(inert(f"(Enter alone keeps: {filled})"), flush=True)
@@ -374,7 +374,7 @@ def _visible_controls() -> Any:
     """
     from prompt_toolkit.layout.processors import Processor, Transformation
 
-    from exback.ui import inert
+    from exback.text import inert
 
     def visible(text: str) -> str:
         return "".join("�" if ord(c) >= 0x80 and inert(c) != c else c for c in text)

@@ -142,6 +142,21 @@ class Store:
         finally:
             lock.release()
 
+    @contextlib.contextmanager
+    def update(self, now: dt.datetime) -> Iterator[Progress]:
+        """Lock, load progress (or start it), yield it to change, save it on success.
+
+        The one read-modify-write of progress.json: nothing is written when the
+        block raises, and no other exback can write in between.
+        """
+        from exback.program import new_progress
+
+        with self.lock():
+            progress = self.load_progress() or new_progress(now)
+            yield progress
+            progress.updated_at = now
+            self.save_progress(progress)
+
     # --- progress --------------------------------------------------------------
 
     def load_progress(self, path: Path | None = None) -> Progress | None:

@@ -74,13 +74,8 @@ class Walk:
 
     def change(self, edit: Callable[[Progress], Any]) -> Any:
         """Re-read, change and write under the lock, so no other writer is overwritten."""
-        now = self.now()
-        with self.store.lock():
-            progress = self.store.load_progress() or logic.new_progress(now)
-            result = edit(progress)
-            progress.updated_at = now
-            self.store.save_progress(progress)
-        return result
+        with self.store.update(self.now()) as progress:
+            return edit(progress)
 
     def run(self, step_id: str | None = None) -> None:
         """The whole session (see the module docstring)."""
@@ -691,7 +686,7 @@ def _apply_pressure_answers(
 
 
 def _read_answers_file(path: Path) -> dict[str, Any]:
-    from exback.ui import inert
+    from exback.text import inert
 
     def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: dict[str, Any] = {}
