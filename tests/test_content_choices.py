@@ -16,7 +16,15 @@ import yaml
 
 from exback import program as logic
 from exback.content import load_program
-from exback.models import MultiQuestion, Program, ScaleQuestion, Step
+from exback.models import (
+    ChoiceQuestion,
+    MultilineQuestion,
+    MultiQuestion,
+    Program,
+    Question,
+    ScaleQuestion,
+    Step,
+)
 
 ROOT = Path(__file__).parents[1]
 CONTENT = ROOT / "content"
@@ -232,3 +240,65 @@ def test_moving_on_says_where_continue_goes(program: Program) -> None:
     progress.steps["grieve"].completed_at = None
     nxt = logic.next_step(program, progress, now.date())
     assert nxt is not None and nxt.id == "grieve"  # the first step still open, not this one
+
+
+# --- ground the articles leave out --------------------------------------------
+
+
+def _question(program: Program, step_id: str, question_id: str) -> Question:
+    step = _step(program, step_id)
+    found = next((q for q in step.questions if q.id == question_id), None)
+    assert found is not None, f"{step_id}.{question_id} is missing"
+    return found
+
+
+def test_a_reality_check_of_what_kept_going_wrong(program: Program) -> None:
+    """Another issue shows this answer back at the moment of an urge: keep its id."""
+    question = _question(program, "understand_breakup", "reality_check")
+    assert isinstance(question, MultilineQuestion)
+    assert "kept going wrong" in question.prompt
+
+
+def test_what_wanting_them_back_is_made_of(program: Program) -> None:
+    question = _question(program, "prepare_emotionally", "want_back_made_of")
+    assert isinstance(question, MultiQuestion)
+    assert {"love", "loneliness", "habit", "pride"} <= {c.value for c in question.choices}
+
+
+def test_hard_dates_are_noted_ahead(program: Program) -> None:
+    question = _question(program, "rebuild_life", "hard_dates")
+    assert isinstance(question, MultilineQuestion)
+    words = f"{question.prompt} {question.help}".lower()
+    assert all(w in words for w in ("birthday", "anniversary", "holidays"))
+
+
+def test_dating_again_and_rebounds(program: Program) -> None:
+    question = _question(program, "moving_on", "dating_again")
+    assert isinstance(question, ChoiceQuestion)
+    assert "rebound" in (question.help or "")
+    assert "rebound" in _read(_step(program, "moving_on"))
+
+
+def test_their_infidelity_not_only_yours(program: Program) -> None:
+    breach = _question(program, "rebuild_trust", "breach")
+    assert isinstance(breach, ChoiceQuestion)
+    assert {"mine", "theirs", "both_sides"} <= {c.value for c in breach.choices}
+    assert "if they were unfaithful" in _read(_step(program, "understand_breakup"))
+
+
+def test_contact_that_finds_you_is_open_to_everyone(program: Program) -> None:
+    step = _step(program, "contact_finds_you")
+    assert not step.contact and not step.requires.steps
+    assert not step.requires.no_contact_complete
+    assert step.id not in program.routes["moving_on"].locks
+    text = _read(step)
+    for ground in (
+        "mixed signals",
+        "let's be friends",
+        "sleep together without getting back together",
+        "business-like",
+        "shared friends and events",
+        "someone new",
+        "don't meet alone",
+    ):
+        assert ground in text, ground
