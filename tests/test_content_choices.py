@@ -104,6 +104,14 @@ def test_readme_order_table_matches_the_program(program: Program) -> None:
     assert [int(n) for n, _ in rows] == list(range(1, len(program.steps) + 1))
 
 
+def test_readme_coverage_names_every_step(program: Program) -> None:
+    coverage = README.split("## Coverage: seed sections to steps", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in coverage.splitlines() if line.startswith("| ")]
+    named = {step_id for row in rows for step_id in re.findall(r"`(\w+)`", row)}
+    assert {s.id for s in program.steps} - named == set()
+    assert named <= {s.id for s in program.steps}
+
+
 @pytest.mark.parametrize(
     "heading",
     [
