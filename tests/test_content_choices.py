@@ -308,5 +308,6 @@ def test_contact_that_finds_you_is_open_to_everyone(program: Program) -> None:
         "shared friends and events",
         "someone new",
         "don't meet alone",
+        "if an order limits contact, follow it even when they write first",
     ):
         assert ground in text, ground
