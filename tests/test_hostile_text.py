@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -180,6 +181,7 @@ def _in(data_dir: Path, *args: str) -> list[str]:
     return ["--data-dir", str(data_dir), *args]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(text=hostile, how=st.sampled_from(TEXT_INPUTS))
 def test_hostile_text_is_stored_exactly_and_shown_inert(runner, text: str, how: TextInput) -> None:

@@ -22,7 +22,7 @@ from .screen import Terminal
 
 EXBACK = str(Path(sys.executable).parent / "exback")
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.slow]  # a real terminal or pipe, end to end
 
 
 def exback(*args: str) -> None:

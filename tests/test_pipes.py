@@ -17,7 +17,7 @@ from exback.storage import Store
 EXBACK = str(Path(sys.executable).parent / "exback")
 UTC = dt.timezone.utc
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # a real terminal or pipe, end to end
 
 
 @pytest.fixture

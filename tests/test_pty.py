@@ -16,7 +16,7 @@ import pytest
 
 from .screen import ENTER, EXBACK, FINISH, Terminal
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # a real terminal or pipe, end to end
 CTRL_B, CTRL_C, CTRL_G = "\x02", "\x03", "\x07"
 CTRL_X_CTRL_E = "\x18\x05"
 

@@ -34,7 +34,7 @@ from exback.models import (
 from .conftest import PACKAGED, sample_answer
 from .screen import ENTER, FINISH, Terminal
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]  # a real terminal or pipe, end to end
 
 SIZES = [(80, 24), (60, 20), (40, 15)]
 PROGRAM = load_program(PACKAGED)
@@ -109,7 +109,6 @@ def walk_questions(term: Terminal, step: Step) -> None:
         term.type(FINISH if isinstance(question, MultilineQuestion) else ENTER)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("columns", "rows"), SIZES, ids=[f"{c}x{r}" for c, r in SIZES])
 def test_every_question_is_on_screen_and_typing_shows(
     data_dir: Path, columns: int, rows: int
@@ -123,6 +122,7 @@ def test_every_question_is_on_screen_and_typing_shows(
         walk_questions(term, step)
         asked += len(step.questions)
         term.wait_for("How would you like to go on?")
+        term.wait_prompt()
         term.type("\x03")
         assert term.finish() == 130
         saved = json.loads((data_dir / "progress.json").read_text())["steps"][step.id]
@@ -147,6 +147,7 @@ def test_the_pressure_check_is_on_screen_before_a_contact_step(
         term.wait_for(answer)
         term.type(ENTER)
     term.wait_for(first_words(step.questions[0]))
+    term.wait_prompt()
     term.type("\x03")
     assert term.finish() == 130
     saved = json.loads((data_dir / "progress.json").read_text())

@@ -26,7 +26,7 @@ EXBACK = str(Path(sys.executable).parent / "exback")
 SGR = re.compile(rb"\x1b\[[0-9;]*m")  # colour, bold, dim
 ESC = b"\x1b"
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # a real terminal or pipe, end to end
 
 
 @pytest.fixture(scope="module")
