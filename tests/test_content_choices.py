@@ -317,3 +317,14 @@ def test_contact_that_finds_you_is_open_to_everyone(program: Program) -> None:
         "if an order limits contact, follow it even when they write first",
     ):
         assert ground in text, ground
+
+
+def test_no_question_of_the_program_starts_with_an_answer_chosen(program: Program) -> None:
+    """Nothing is pre-selected for the person: no content default anywhere."""
+    chosen = [
+        f"{step.id}.{question.id}"
+        for step in program.steps
+        for question in step.questions
+        if question.default not in (None, [], "")
+    ]
+    assert chosen == []
