@@ -87,19 +87,19 @@ def test_logging_before_a_start_is_refused_and_saves_nothing(
     store: Store, program: Program
 ) -> None:
     with pytest.raises(UsageError, match="exback nocontact start"):
-        cases.log(store, program, "urge", None, TODAY, NOW)
+        cases.log(store, lambda: program, "urge", None, TODAY, NOW)
     assert not store.progress_path.exists()
     with pytest.raises(UsageError, match="--reason is empty"):
-        cases.log(store, program, "exception", "  ", TODAY, NOW)
+        cases.log(store, lambda: program, "exception", "  ", TODAY, NOW)
 
 
 def test_urges_are_counted_and_a_slip_keeps_the_best_run(store: Store, program: Program) -> None:
     cases.start(store, program, 30, False, TODAY, NOW, None)
-    first = cases.log(store, program, "urge", None, TODAY, NOW)
-    second = cases.log(store, program, "urge", "at midnight", TODAY, NOW)
+    first = cases.log(store, lambda: program, "urge", None, TODAY, NOW)
+    second = cases.log(store, lambda: program, "urge", "at midnight", TODAY, NOW)
     assert (first.urges, second.urges) == (1, 2)
     assert first.tip and second.tip
-    slip = cases.log(store, program, "slip", None, TODAY + dt.timedelta(days=9), NOW)
+    slip = cases.log(store, lambda: program, "slip", None, TODAY + dt.timedelta(days=9), NOW)
     assert (slip.best_streak, slip.days, slip.tip) == (9, 30, None)
 
 
@@ -133,9 +133,9 @@ def test_the_calendar_is_computed_once_and_status_needs_none_of_it(
     store: Store, program: Program
 ) -> None:
     cases.start(store, program, 30, False, TODAY, NOW, None)
-    cases.log(store, program, "urge", None, TODAY + dt.timedelta(days=1), NOW)
+    cases.log(store, lambda: program, "urge", None, TODAY + dt.timedelta(days=1), NOW)
     today = TODAY + dt.timedelta(days=8)
-    view = cases.view(store, program, today)
+    view = cases.view(store, lambda: program, today)
     assert view is not None
     assert [w.monday for w in view.weeks] == [
         dt.date(2026, 2, 23),
@@ -153,3 +153,21 @@ def test_the_calendar_is_computed_once_and_status_needs_none_of_it(
     shown = views.status(store, program, today, NOW)["no_contact"]
     assert "calendar" not in shown
     assert shown == {k: document[k] for k in views.STATUS_COUNTDOWN}
+
+
+def test_a_slip_or_exception_is_saved_even_when_the_content_cannot_load(
+    store: Store, program: Program
+) -> None:
+    from exback.errors import ContentError
+
+    def broken() -> Program:
+        raise ContentError("content/steps.yaml:1:1: broken")
+
+    cases.start(store, program, 30, False, TODAY, NOW, None)
+    assert cases.log(store, broken, "slip", None, TODAY, NOW).kind == "slip"
+    assert cases.log(store, broken, "exception", "keys", TODAY, NOW).kind == "exception"
+    with pytest.raises(ContentError):  # an urge's tip needs the program; the urge is saved first
+        cases.log(store, broken, "urge", None, TODAY, NOW)
+    progress = store.load_progress()
+    assert progress is not None and progress.no_contact is not None
+    assert [e.kind for e in progress.no_contact.events] == ["slip", "exception", "urge"]

@@ -564,7 +564,7 @@ def nocontact_view(
     from exback.commands import nocontact
 
     session = _session(ctx)
-    view = nocontact.view(session.store, session.program(), today())
+    view = nocontact.view(session.store, session.program, today())
     if as_json:
         _print_json(view.to_json() if view else None)
     else:
@@ -654,7 +654,7 @@ def _log_event(ctx: typer.Context, kind: EventKind, note: str | None) -> None:
     from exback.commands import nocontact
 
     session = _session(ctx)
-    result = nocontact.log(session.store, session.program(), kind, note, today(), now())
+    result = nocontact.log(session.store, session.program, kind, note, today(), now())
     session.ui.say(render.logged(result))
     _gentle_line_if(session, [note])
 

@@ -9,6 +9,7 @@ naming the flag). Prompts come before the lock; the change is one
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +102,7 @@ class Logged:
 
 def log(
     store: Store,
-    program: Program,
+    load_program: Callable[[], Program],
     kind: nocontact.EventKind,
     note: str | None,
     today: dt.date,
@@ -109,7 +110,9 @@ def log(
 ) -> Logged:
     """Log an urge, a logistics exception (its note is the reason) or a slip.
 
-    Exit 2 for a bad note, or before any countdown has started.
+    Exit 2 for a bad note, or before any countdown has started. The program is
+    loaded only for an urge's tip, after the urge is saved: logging never waits on
+    the content.
     """
     note = check_note(note, "--reason" if kind == "exception" else "--note")
     with store.update(now) as progress:
@@ -121,7 +124,7 @@ def log(
         progress.no_contact = nocontact.log_event(progress.no_contact, kind, today, now, note)
         record = progress.no_contact
     summary = nocontact.summarise(record, today)
-    tip = _urge_tip(program, summary.urges) if kind == "urge" else None
+    tip = _urge_tip(load_program(), summary.urges) if kind == "urge" else None
     return Logged(kind, summary.urges, summary.best_streak, record.current.days, tip)
 
 
@@ -155,9 +158,13 @@ class CountdownView:
         }
 
 
-def view(store: Store, program: Program, today: dt.date) -> CountdownView | None:
-    """The countdown as it stands today, or None before any start. Reads only."""
+def view(store: Store, load_program: Callable[[], Program], today: dt.date) -> CountdownView | None:
+    """The countdown as it stands today, or None before any start. Reads only.
+
+    The program (for the countdown's name) is loaded after the data is read.
+    """
     progress = store.load_progress()
+    program = load_program()
     if progress is None or progress.no_contact is None:
         return None
     record = progress.no_contact
