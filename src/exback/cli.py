@@ -36,6 +36,7 @@ from exback.words import count
 
 if TYPE_CHECKING:
     from exback.models import Program
+    from exback.nocontact import EventKind
     from exback.prompts import Prompter
     from exback.storage import Store
     from exback.ui import UI
@@ -465,14 +466,16 @@ def status(
       exback status
       exback status --json
     """
-    from exback import report
+    from exback.commands import status as views
 
     session = _session(ctx)
-    data = report.status(session.program(), session.store, today())
+    data = views.status(session.store, session.program(), today(), now())
     if as_json:
         _print_json(data)
     else:
-        report.render_status(session.ui, data)
+        from exback import render
+
+        render.status(session.ui, data)
 
 
 @app.command()
@@ -486,14 +489,16 @@ def where(
     Example:
       exback where
     """
-    from exback import report
+    from exback.commands import status as views
 
     session = _session(ctx)
-    data = report.where(session.store, session.content_path)
+    data = views.where(session.store, session.content_path)
     if as_json:
         _print_json(data)
     else:
-        report.render_where(session.ui, data)
+        from exback import render
+
+        render.where(session.ui, data)
 
 
 @content_app.command("validate")
@@ -515,47 +520,16 @@ def content_validate(
       exback content validate
       exback content validate ./my-program
     """
-    from exback.content import (
-        CARE_PHRASES_FILE,
-        HELP_NOW_FILE,
-        help_now_warning,
-        load_care_phrases,
-        load_help_now,
-        load_program,
-        review_warning,
-    )
+    from exback import render
+    from exback.commands import status as views
 
     session = _session(ctx)
-    folder = directory or session.content_path
-    program = load_program(folder)
-    questions = sum(len(s.questions) for s in program.steps)
-    tips = sum(len(s.tips) for s in program.steps)
-    help_note = "no help_now.yaml (help-now uses the built-in one)"
-    if (folder / HELP_NOW_FILE).exists():
-        warning = help_now_warning(folder, load_help_now(folder), today())
-        if warning:
-            session.ui.say(f"exback: warning: {warning}")
-        help_note = "help_now.yaml"
-    if (folder / CARE_PHRASES_FILE).exists():
-        phrases = load_care_phrases(folder)
-        warning = review_warning(
-            folder / CARE_PHRASES_FILE,
-            phrases.last_reviewed,
-            today(),
-            "read the list again, measure it (bench/care_phrases.py), then update it",
-        )
-        if warning:
-            session.ui.say(f"exback: warning: {warning}")
-        help_note += ", care_phrases.yaml"
-    from exback.text import inert
-
-    print(
-        inert(
-            f"{folder}: valid: {program.title!s} v{program.version}: "
-            f"{count(len(program.steps), 'step')}, {count(questions, 'question')}, "
-            f"{count(tips, 'tip')}, {count(len(program.routes), 'route')}, {help_note}"
-        )
+    result = views.validate_content(
+        directory or session.content_path,
+        today(),
+        lambda warning: session.ui.say(f"exback: warning: {warning}"),
     )
+    print(render.content_valid(result))
 
 
 # --- no contact and check-ins ------------------------------------------------------------
@@ -587,14 +561,16 @@ def nocontact_view(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from exback import daily
+    from exback.commands import nocontact
 
     session = _session(ctx)
-    progress = session.store.load_progress()
+    view = nocontact.view(session.store, session.program, today())
     if as_json:
-        _print_json(daily.view(session.program(), progress, today()))
+        _print_json(view.to_json() if view else None)
     else:
-        daily.render(session.ui, session.program(), progress, today())
+        from exback import render
+
+        render.countdown(session.ui, view)
 
 
 @nocontact_app.command("start")
@@ -618,33 +594,15 @@ def nocontact_start(
       exback nocontact start --days 45
       exback nocontact start --days 30 --restart
     """
-    from exback import daily
-    from exback.nocontact import Countdown
+    from exback import render
+    from exback.commands import nocontact
 
     session = _session(ctx)
-    program = session.program()
-    settings = program.no_contact
-    interactive = stdin_is_terminal()
-    if days is None and interactive:
-        days = session.prompter().days(settings.choices, settings.default_days)
-    days = days or settings.default_days
-    if daily.running(session.store.load_progress(), today()) and not restart:
-        if not interactive:
-            raise errors.UsageError(
-                "a no-contact countdown is already running; pass --restart to start again "
-                "(the current run stays in your history)"
-            )
-        if not session.prompter().confirm("A countdown is running. Start again from today?"):
-            session.ui.say("Nothing changed; your countdown goes on.")
-            return
-    run = daily.start(session.store, days, today(), now()).current
-    ends_on = Countdown(run.started_on, run.days, today()).ends_on
-    exceptions = "; ".join(settings.exceptions) or "none named"
-    session.ui.say(
-        f"No contact started: {count(days, 'day')} from today ({run.started_on.isoformat()}), "
-        f"complete on {ends_on.isoformat()}. "
-        f"Contact about practical matters does not break it: {exceptions}."
+    prompter = session.prompter() if stdin_is_terminal() else None
+    result = nocontact.start(
+        session.store, session.program(), days, restart, today(), now(), prompter
     )
+    session.ui.say(render.started(result) if result else render.COUNTDOWN_KEPT)
 
 
 @nocontact_app.command("urge")
@@ -655,16 +613,7 @@ def nocontact_urge(ctx: typer.Context, note: NoteOption = None) -> None:
     Example:
       exback nocontact urge --note "saw their photo"
     """
-    from exback import daily
-
-    session = _session(ctx)
-    record = daily.log(session.store, "urge", daily.check_note(note, "--note"), today(), now())
-    urges = sum(1 for e in record.events if e.kind == "urge")
-    session.ui.say(
-        f"Urge resisted: that is {urges} so far, and each one gets easier. "
-        f"Try this: {daily.urge_tip(session.program(), record)}"
-    )
-    _gentle_line_if(session, [note])
+    _log_event(ctx, "urge", note)
 
 
 @nocontact_app.command("exception")
@@ -685,15 +634,7 @@ def nocontact_exception(
     Example:
       exback nocontact exception --reason "agreed the moving date"
     """
-    from exback import daily
-
-    session = _session(ctx)
-    daily.log(session.store, "exception", daily.check_note(reason, "--reason"), today(), now())
-    session.ui.say(
-        "Logged as logistics contact; your count goes on. Keeping it short and practical "
-        "was the right call."
-    )
-    _gentle_line_if(session, [reason])
+    _log_event(ctx, "exception", reason)
 
 
 @nocontact_app.command("slip")
@@ -704,23 +645,17 @@ def nocontact_slip(ctx: typer.Context, note: NoteOption = None) -> None:
     Example:
       exback nocontact slip --note "I replied to their message"
     """
-    from exback import daily
+    _log_event(ctx, "slip", note)
+
+
+def _log_event(ctx: typer.Context, kind: EventKind, note: str | None) -> None:
+    """Log an urge, exception or slip, say so, and add a gentle line when the note needs it."""
+    from exback import render
+    from exback.commands import nocontact
 
     session = _session(ctx)
-    record = daily.log(session.store, "slip", daily.check_note(note, "--note"), today(), now())
-    from exback.nocontact import summarise
-
-    best = summarise(record, today()).best_streak
-    kept = (
-        f"It does not undo the days you kept: your best run, {count(best, 'day')}, "
-        "stays in your record. "
-        if best
-        else "Starting again is what counts. "
-    )
-    session.ui.say(
-        f"Logged. Slips happen to almost everyone. {kept}"
-        f"Your count starts again today: day 1 of {record.current.days}."
-    )
+    result = nocontact.log(session.store, session.program, kind, note, today(), now())
+    session.ui.say(render.logged(result))
     _gentle_line_if(session, [note])
 
 
@@ -747,42 +682,17 @@ def checkin(
       exback checkin --mood 4 --urge 8 --note "anniversary today" --replace
       exback checkin            (asks)
     """
-    from exback import daily
+    from exback import render
+    from exback.commands import nocontact
 
     session = _session(ctx)
-    note = daily.check_note(note, "--note")
-    interactive = stdin_is_terminal()
-    if (mood is None or urge is None) and not interactive:
-        missing = "--mood (1-10)" if mood is None else "--urge (0-10)"
-        raise errors.NotInteractiveError(f"{missing} is needed when exback cannot ask")
-    existing = daily.todays_checkin(session.store.load_progress(), today())
-    if existing is not None and not replace:
-        if not interactive:
-            raise errors.UsageError(
-                "you have checked in today already; pass --replace to replace it"
-            )
-        question = f"You checked in today (mood {existing.mood}, urge {existing.urge}). Replace it?"
-        if not session.prompter().confirm(question):
-            session.ui.say("Nothing changed; today's check-in stays as it was.")
-            return
-        replace = True
-    if mood is None or urge is None:
-        ask = session.prompter()
-        ask_note = mood is None and urge is None and note is None
-        if mood is None:
-            mood = ask.number("How is your mood?", 1, 10, "low", "good")
-        if urge is None:
-            urge = ask.number(
-                "How strong is the urge to contact them?", 0, 10, "none", "overwhelming"
-            )
-        if ask_note:
-            note = ask.optional_text("Anything to note? (Enter to skip)")
-    replaced = daily.checkin(session.store, mood, urge, note, replace, today(), now())
-    verb = "replaced" if replaced else "saved"
-    session.ui.say(f"Check-in {verb} for {today().isoformat()}: mood {mood}/10, urge {urge}/10.")
-    from exback.care import checkin_needs_care
-
-    _gentle_line_if(session, [note], checkin_needs_care(mood, urge))
+    prompter = session.prompter() if stdin_is_terminal() else None
+    result = nocontact.checkin(session.store, mood, urge, note, replace, today(), now(), prompter)
+    if result is None:
+        session.ui.say(render.CHECKIN_KEPT)
+        return
+    session.ui.say(render.checked_in(result))
+    _gentle_line_if(session, [result.checkin.note], result.low)
 
 
 # --- export, restore, reset --------------------------------------------------------

@@ -16,6 +16,15 @@ from exback.models import NoContactEvent, NoContactRecord, NoContactRun
 DayKind = Literal["slip", "exception", "urge", "kept", "outside"]
 EventKind = Literal["urge", "exception", "slip"]
 
+MARKS: dict[DayKind, str] = {
+    "kept": "✓",
+    "urge": "U",
+    "exception": "L",
+    "slip": "✗",
+    "outside": "·",
+}
+"""Each calendar day's mark, the same in every view."""
+
 
 @dataclass(frozen=True)
 class Countdown:
@@ -42,6 +51,13 @@ class Countdown:
     @property
     def complete(self) -> bool:
         return self.today >= self.ends_on
+
+
+def running(record: NoContactRecord | None, today: dt.date) -> bool:
+    """Whether a countdown is under way and not yet complete (starting again is a restart)."""
+    if record is None:
+        return False
+    return not Countdown(record.current.started_on, record.current.days, today).complete
 
 
 def start_run(
@@ -142,4 +158,26 @@ def calendar_weeks(record: NoContactRecord, last: dt.date) -> list[list[dt.date 
         days = [monday + dt.timedelta(days=i) for i in range(7)]
         weeks.append([d if first <= d <= last else None for d in days])
         monday += dt.timedelta(days=7)
+    return weeks
+
+
+@dataclass(frozen=True)
+class Week:
+    """One calendar row: its Monday, and each day (Monday first) with its kind, or None."""
+
+    monday: dt.date
+    days: list[tuple[dt.date, DayKind] | None]
+
+
+def calendar(record: NoContactRecord, last: dt.date) -> list[Week]:
+    """The calendar from the first run's start to `last`, one `Week` per row."""
+    weeks = []
+    for week in calendar_weeks(record, last):
+        first = next(d for d in week if d is not None)
+        weeks.append(
+            Week(
+                monday=first - dt.timedelta(days=first.weekday()),
+                days=[(d, day_kind(record, d)) if d is not None else None for d in week],
+            )
+        )
     return weeks

@@ -1,0 +1,192 @@
+"""Read-only views: `status`, `where` and `content validate`; nothing here takes the lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from exback import nocontact, safety_plan
+from exback import program as logic
+from exback.commands.nocontact import numbers
+
+if TYPE_CHECKING:
+    from exback.models import Program, Progress, Step
+    from exback.storage import Store
+
+# the `no_contact` object of `status --json`: the countdown's numbers, no calendar
+STATUS_COUNTDOWN = (
+    "label",
+    "started_on",
+    "days",
+    "day",
+    "days_remaining",
+    "ends_on",
+    "complete",
+    "slips",
+    "urges",
+    "exceptions",
+    "current_streak",
+    "best_streak",
+)
+
+
+def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> dict[str, Any]:
+    """Everything `status` shows; also the `status --json` document.
+
+    `now` only dates the empty placeholder used before anything is saved (never saved).
+    """
+    progress = store.load_progress() or logic.new_progress(now)
+    states = logic.step_states(program, progress, today)
+    summary = store.journal_summary()
+    nxt = next((s.step.id for s in states if s.status in ("in_progress", "available")), None)
+    routes = []
+    for route_id in sorted(progress.active_routes()):
+        route = program.routes.get(route_id)
+        since = max(c.at for c in progress.route_log if c.route == route_id and c.active)
+        routes.append(
+            {
+                "id": route_id,
+                "title": route.title if route else route_id,
+                "reason": route.reason if route else None,
+                "since": since.isoformat(),
+            }
+        )
+    cooling = [
+        {
+            "route": c.route_id,
+            "title": c.route.title,
+            "since": c.since.isoformat(),
+            "until": c.until.isoformat(),
+            "days_left": c.days_left,
+            "message": c.reason,
+        }
+        for c in logic.cooling_off(program, progress, today)
+    ]
+    return {
+        "program": {"id": program.id, "title": program.title, "version": program.version},
+        "steps": [
+            {
+                "id": s.step.id,
+                "title": s.step.title,
+                "status": s.status,
+                "reason": s.reason,
+                "actions": _actions(s.step, progress),
+            }
+            for s in states
+        ],
+        "next_step": nxt,
+        "routes": routes,
+        "cooling_off": cooling,
+        "safety_plan": safety_plan.has_plan(progress),
+        "no_contact": _countdown(program, progress, today),
+        "checkins": _checkins(progress),
+        "journal": {
+            "count": summary.count,
+            "last_entry_at": summary.last.created_at.isoformat() if summary.last else None,
+        },
+    }
+
+
+def _actions(step: Step, progress: Progress) -> list[dict[str, Any]]:
+    """The step's things to do, each with whether it is ticked off."""
+    saved = progress.steps.get(step.id)
+    done = set(saved.actions_done) if saved else set()
+    return [{"id": a.id, "text": a.text, "done": a.id in done} for a in step.actions]
+
+
+def _countdown(program: Program, progress: Progress, today: dt.date) -> dict[str, Any] | None:
+    """The countdown's numbers (no calendar: status does not show one), or None before a start."""
+    if progress.no_contact is None:
+        return None
+    label = logic.countdown_label(program, progress)
+    data = numbers(label, nocontact.summarise(progress.no_contact, today))
+    return {k: data[k] for k in STATUS_COUNTDOWN}
+
+
+def _checkins(progress: Progress) -> dict[str, Any]:
+    """How many check-ins, the last mood, and the trend of the last 30."""
+    ordered = sorted(progress.checkins, key=lambda c: (c.on, c.at))
+    recent = [c.mood for c in ordered[-30:]]
+    return {
+        "count": len(ordered),
+        "last_mood": ordered[-1].mood if ordered else None,
+        "mood_trend": recent,
+    }
+
+
+def where(store: Store, content_dir: Path) -> dict[str, Any]:
+    """The data dir, the files in it, and the content dir in use."""
+    files = []
+    if store.root.is_dir():
+        for path in sorted(store.root.iterdir()):
+            if path.is_file():
+                files.append({"name": path.name, "bytes": path.stat().st_size})
+    return {
+        "data_dir": str(store.root),
+        "exists": store.root.is_dir(),
+        "files": files,
+        "content_dir": str(content_dir),
+    }
+
+
+@dataclass(frozen=True)
+class Validated:
+    """A content folder that loads, and what it holds."""
+
+    folder: Path
+    title: str
+    version: int
+    steps: int
+    questions: int
+    tips: int
+    routes: int
+    extras: str
+    """Which optional files it has, in words: help_now.yaml, care_phrases.yaml."""
+
+
+def validate_content(folder: Path, today: dt.date, warn: Callable[[str], None]) -> Validated:
+    """Load every file of a content folder; ContentError (file:line:col) at the first bad one.
+
+    A help list or phrase list due for review is said through `warn`, as soon as it is read.
+    """
+    from exback.content import (
+        CARE_PHRASES_FILE,
+        HELP_NOW_FILE,
+        help_now_warning,
+        load_care_phrases,
+        load_help_now,
+        load_program,
+        review_warning,
+    )
+
+    program = load_program(folder)
+    extras = "no help_now.yaml (help-now uses the built-in one)"
+    if (folder / HELP_NOW_FILE).exists():
+        warning = help_now_warning(folder, load_help_now(folder), today)
+        if warning:
+            warn(warning)
+        extras = "help_now.yaml"
+    if (folder / CARE_PHRASES_FILE).exists():
+        phrases = load_care_phrases(folder)
+        warning = review_warning(
+            folder / CARE_PHRASES_FILE,
+            phrases.last_reviewed,
+            today,
+            "read the list again, measure it (bench/care_phrases.py), then update it",
+        )
+        if warning:
+            warn(warning)
+        extras += ", care_phrases.yaml"
+    return Validated(
+        folder=folder,
+        title=program.title,
+        version=program.version,
+        steps=len(program.steps),
+        questions=sum(len(s.questions) for s in program.steps),
+        tips=sum(len(s.tips) for s in program.steps),
+        routes=len(program.routes),
+        extras=extras,
+    )
