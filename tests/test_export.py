@@ -19,7 +19,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from exback import cli, export, restore
+from exback import cli, export, merge
 from exback import program as logic
 from exback.content import load_program
 from exback.models import (
@@ -476,7 +476,7 @@ def test_merge_progress_orders_records_by_time() -> None:
     theirs.checkins = [
         Checkin(on=dt.date(2026, 11, d), at=at(d), mood=d, urge=1) for d in (1, 5, 9)
     ]
-    added = restore.merge_progress(mine, theirs, at(20))
+    added = merge.merge_progress(mine, theirs, at(20))
     assert str(added) == "2 check-ins"
     assert [(c.on.day, c.mood) for c in mine.checkins] == [(1, 1), (5, 5), (9, 9)]
     assert mine.created_at == at(1)
