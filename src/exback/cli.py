@@ -418,6 +418,7 @@ def journal_import(
     Every entry is checked first: a bad one is exit 2 naming the entry and the
     field, and nothing is imported. Importing the same file twice adds nothing.
     """
+    from exback import render
     from exback.commands import journal
     from exback.ui import progress
 
@@ -428,20 +429,9 @@ def journal_import(
     if result.notice:
         session.ui.say(f"exback: {result.notice}")
     if as_json:
-        _print_json(
-            {
-                "file": result.file,
-                "format": result.format,
-                "added": result.added,
-                "skipped": result.skipped,
-            }
-        )
+        _print_json(result.to_json())
     else:
-        session.ui.say(
-            f"Imported {result.added} of {count(len(result.entries), 'entry')} from "
-            f"{result.file} ({result.format}); skipped {count(result.skipped, 'entry')} "
-            "already in your journal."
-        )
+        render.imported(session.ui, result)
     _gentle_line_if(session, [e.text for e in result.entries])
 
 
@@ -927,15 +917,7 @@ def reset(
         now(),
         __version__,
     )
-    if not plan.files:
-        session.ui.say(f"Nothing to delete: {session.store.root} holds none of those files.")
-        return
-    removed = ", ".join(f"{d.path.name} ({d.what})" for d in plan.files)
-    session.ui.say(f"Deleted from {plan.root}: {removed}.")
-    if plan.backup:
-        session.ui.say(
-            f"Your backup is {plan.backup}; 'exback restore {plan.backup}' brings it back."
-        )
+    render.reset_done(session.ui, plan)
 
 
 # --- help-now and the safety plan ---------------------------------------------------

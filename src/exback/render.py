@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from exback.commands.archive import ResetPlan
+    from exback.commands.journal import Imported
     from exback.models import JournalEntry
     from exback.ui import UI
 
@@ -47,6 +48,28 @@ def reset_plan(ui: UI, plan: ResetPlan) -> None:
         else "No backup is written (--no-backup)."
     )
     ui.say("\n".join(lines))
+
+
+def reset_done(ui: UI, plan: ResetPlan) -> None:
+    """What a reset deleted, and how to bring it back; or that there was nothing."""
+    if not plan.files:
+        ui.say(f"Nothing to delete: {plan.root} holds none of those files.")
+        return
+    removed = ", ".join(f"{d.path.name} ({d.what})" for d in plan.files)
+    ui.say(f"Deleted from {plan.root}: {removed}.")
+    if plan.backup:
+        ui.say(f"Your backup is {plan.backup}; 'exback restore {plan.backup}' brings it back.")
+
+
+def imported(ui: UI, result: Imported) -> None:
+    """What `journal import` added and skipped."""
+    from exback.words import count
+
+    ui.say(
+        f"Imported {result.added} of {count(len(result.entries), 'entry')} from "
+        f"{result.file} ({result.format}); skipped {count(result.skipped, 'entry')} "
+        "already in your journal."
+    )
 
 
 # --- no contact, check-ins, status, where, content -----------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exback import journal_import
 from exback.commands.inputs import read_json
@@ -55,6 +55,15 @@ class Imported:
     @property
     def skipped(self) -> int:
         return len(self.entries) - self.added
+
+    def to_json(self) -> dict[str, Any]:
+        """The `journal import --json` shape."""
+        return {
+            "file": self.file,
+            "format": self.format,
+            "added": self.added,
+            "skipped": self.skipped,
+        }
 
 
 def add(store: Store, text: str, mood: int | None, tags: list[str], now: dt.datetime) -> Added:
