@@ -343,6 +343,7 @@ def journal_add(
     pipe it in or let exback ask if that matters to you.
     """
     from exback.commands import journal
+    from exback.text import local_time
 
     session = _session(ctx)
     if text is None:
@@ -350,7 +351,7 @@ def journal_add(
     added = journal.add(session.store, text, mood, tag or [], now())
     if added.notice:
         session.ui.say(f"exback: {added.notice}")
-    session.ui.say(f"Saved to your journal ({added.entry.created_at.astimezone():%Y-%m-%d %H:%M}).")
+    session.ui.say(f"Saved to your journal ({local_time(added.entry.created_at)}).")
     _gentle_line_if(session, [text], mood == 1)
 
 
@@ -378,15 +379,15 @@ def journal_list(
       exback journal list --limit 5
       exback journal list --json
     """
-    from exback import journal, render
-    from exback.commands.journal import entries
+    from exback import render
+    from exback.commands import journal
 
     session = _session(ctx)
-    listed = entries(session.store, limit)
+    listed = journal.entries(session.store, limit)
     if listed.notice:
         session.ui.say(f"exback: {listed.notice}")
     if as_json:
-        _print_json([journal.to_json(e) for e in listed.entries])
+        _print_json(listed.to_json())
     else:
         render.journal_entries(session.ui, listed.entries)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from exback import journal_import
 from exback.commands.inputs import read_json
-from exback.journal import make_entry, newest_first
+from exback.journal import make_entry, newest_first, to_json
 from exback.storage import torn_line
 
 if TYPE_CHECKING:
@@ -40,6 +40,10 @@ class Listed:
 
     entries: list[JournalEntry]
     notice: str | None = None
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The `journal list --json` shape: each entry as its journal line."""
+        return [to_json(entry) for entry in self.entries]
 
 
 @dataclass(frozen=True)
