@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from exback.models import JournalEntry
     from exback.storage import Store
 
-Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
+ProgressBar = Callable[[int], AbstractContextManager[Callable[[int], None]]]
 """`progress(total)`: a context that yields `update(done)`, for a long check."""
 
 
@@ -85,7 +85,7 @@ def entries(store: Store, limit: int | None = None) -> Listed:
     return Listed(newest_first(read.entries)[:limit], notice if read.torn_tail else None)
 
 
-def import_file(store: Store, path: Path, progress: Progress | None = None) -> Imported:
+def import_file(store: Store, path: Path, progress: ProgressBar | None = None) -> Imported:
     """Read FILE (`-`: stdin), check every entry, then append the new ones in one write.
 
     A bad entry is exit 2 naming it, before anything is written.
