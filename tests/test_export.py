@@ -19,7 +19,7 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from exback import cli, export, restore
+from exback import cli, export, merge
 from exback import program as logic
 from exback.content import load_program
 from exback.models import (
@@ -476,7 +476,7 @@ def test_merge_progress_orders_records_by_time() -> None:
     theirs.checkins = [
         Checkin(on=dt.date(2026, 11, d), at=at(d), mood=d, urge=1) for d in (1, 5, 9)
     ]
-    added = restore.merge_progress(mine, theirs, at(20))
+    added = merge.merge_progress(mine, theirs, at(20))
     assert str(added) == "2 check-ins"
     assert [(c.on.day, c.mood) for c in mine.checkins] == [(1, 1), (5, 5), (9, 9)]
     assert mine.created_at == at(1)
@@ -512,6 +512,13 @@ def _export_text(**changes: object) -> str:
         (_export_text(journal=[{"id": "a", "text": "x"}]), 2, "journal.0.created_at"),
         (_export_text(extra=1), 2, "extra"),
         (_export_text(progress={"schema_version": 1}), 2, "progress.created_at"),
+        (
+            _export_text(
+                journal=[{"id": "a", "created_at": "2026-11-22T21:30:00Z", "text": "x"}] * 2
+            ),
+            2,
+            "x.json: (top): journal id 'a' is used by more than one entry; nothing was restored",
+        ),
     ],
 )
 def test_bad_restore_files_change_nothing(
@@ -544,3 +551,41 @@ def test_merge_fills_a_missing_part_exactly(runner, data_dir: Path, tmp_path: Pa
     torn = run(runner, "restore", str(out), "--merge")
     assert torn.exit_code == 3 and "incomplete" in torn.stderr
     assert (data_dir / "journal.jsonl").read_bytes().endswith(b'{"id": "torn')
+
+
+# --- the use cases, called directly ----------------------------------------------------
+
+
+def test_two_resets_in_one_second_keep_both_backups(data_dir: Path) -> None:
+    from exback.commands import archive
+    from exback.commands import journal as notes
+
+    store = Store(data_dir)
+    shown: list[archive.ResetPlan] = []
+    backups = []
+    for text in ("first", "second"):
+        notes.add(store, text, None, [], at(20))
+        plan = archive.reset(store, ("journal.jsonl",), True, shown.append, True, None, at(21), "t")
+        assert plan.backup is not None
+        backups.append(plan.backup)
+    stem = f"{data_dir.name}-backup-20261121T200000"
+    assert [b.name for b in backups] == [f"{stem}.json", f"{stem}-2.json"]
+    kept = [json.loads(b.read_text())["journal"][0]["text"] for b in backups]
+    assert kept == ["first", "second"]
+    assert [p.backup for p in shown] == backups  # each plan was shown, its backup named
+
+
+def test_reset_without_confirmation_or_terminal_deletes_nothing(data_dir: Path) -> None:
+    from exback.commands import archive
+    from exback.commands import journal as notes
+    from exback.errors import NotInteractiveError
+
+    store = Store(data_dir)
+    notes.add(store, "kept", None, [], at(20))
+    before = (data_dir / "journal.jsonl").read_bytes()
+    shown: list[archive.ResetPlan] = []
+    with pytest.raises(NotInteractiveError, match="--confirm delete"):
+        archive.reset(store, ("journal.jsonl",), True, shown.append, False, None, at(21), "t")
+    assert [d.path.name for d in shown[0].files] == ["journal.jsonl"]  # listed first
+    assert (data_dir / "journal.jsonl").read_bytes() == before
+    assert not list(data_dir.parent.glob("*-backup-*"))

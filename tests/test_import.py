@@ -114,10 +114,13 @@ def test_import_keeps_a_torn_last_line_aside(runner, data_dir: Path) -> None:
     journal = data_dir / "journal.jsonl"
     with journal.open("ab") as handle:
         handle.write(b'{"id": "half')
-    assert run(runner, "journal", "import", str(JRNL)).exit_code == 0
+    imported = run(runner, "journal", "import", str(JRNL))
+    assert imported.exit_code == 0
     assert len(listed(runner)) == 7
     torn = list(data_dir.glob("journal.jsonl.torn-*"))
     assert len(torn) == 1 and torn[0].read_bytes() == b'{"id": "half'
+    assert f"last line of {journal} is incomplete" in imported.stderr
+    assert f"moved to {torn[0]}" in imported.stderr
 
 
 GOOD = {"id": "abc123", "created_at": "2026-11-22T21:30:00+00:00", "text": "x", "mood": None}

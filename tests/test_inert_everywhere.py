@@ -127,6 +127,24 @@ def test_export_to_stdout_escapes_every_invisible_character(runner, data_dir: Pa
     assert not RAW.search(listed.stdout)
 
 
+def test_arabic_letter_mark_is_escaped_in_export_and_journal_list_json(
+    runner, data_dir: Path
+) -> None:
+    """Issue 15: U+061C once drifted out of export's copy of the rule; one rule now."""
+    text = "before \u061c after"
+    assert run(runner, "journal", "add", text).exit_code == 0
+    exported = run(runner, "export")
+    listed = run(runner, "journal", "list", "--json")
+    assert exported.exit_code == 0 and listed.exit_code == 0
+    for stdout in (exported.stdout, listed.stdout):
+        assert "\u061c" not in stdout  # the raw character never reaches the terminal
+        assert "before \\u061c after" in stdout  # its escape does, inside the JSON string
+    assert json.loads(exported.stdout)["journal"][0]["text"] == text
+    assert json.loads(listed.stdout)[0]["text"] == text
+    same = json.loads(exported.stdout)["journal"][0]
+    assert same == json.loads(listed.stdout)[0]  # one shape for an entry, everywhere
+
+
 def test_one_rule_for_shown_text_and_json() -> None:
     every = "".join(chr(c) for c in range(0x3000))
     shown = inert(every)

@@ -32,7 +32,6 @@ import typer
 from typer.core import TyperGroup
 
 from exback import errors
-from exback.words import count
 
 if TYPE_CHECKING:
     from exback.models import Program
@@ -343,27 +342,26 @@ def journal_add(
     Note: text given as an argument is saved in your shell's history too;
     pipe it in or let exback ask if that matters to you.
     """
-    from exback import journal
+    from exback.commands import journal
+    from exback.text import local_time
 
     session = _session(ctx)
     if text is None:
         text = _read_text_input(session, "Your note:")
-    entry = journal.add(session.store, text, mood, tag or [], now())
-    session.ui.say(f"Saved to your journal ({entry.created_at.astimezone():%Y-%m-%d %H:%M}).")
+    added = journal.add(session.store, text, mood, tag or [], now())
+    if added.notice:
+        session.ui.say(f"exback: {added.notice}")
+    session.ui.say(f"Saved to your journal ({local_time(added.entry.created_at)}).")
     _gentle_line_if(session, [text], mood == 1)
 
 
 def _read_text_input(session: Session, prompt: str) -> str:
     """Text from stdin when it is piped, else from a prompt."""
-    if not sys.stdin.isatty():
-        try:  # bytes, so that every character arrives exactly as sent
-            data = sys.stdin.buffer.read().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise errors.UsageError(
-                f"stdin is not UTF-8 text (byte {exc.start}); nothing was saved"
-            ) from None
-        return data[:-1] if data.endswith("\n") else data
-    return session.prompter().text(prompt)
+    from exback.commands.inputs import read_piped_text
+
+    if stdin_is_terminal():
+        return session.prompter().text(prompt)
+    return read_piped_text(sys.stdin.buffer)
 
 
 @journal_app.command("list")
@@ -381,20 +379,17 @@ def journal_list(
       exback journal list --limit 5
       exback journal list --json
     """
-    from exback import journal
+    from exback import render
+    from exback.commands import journal
 
     session = _session(ctx)
-    result = session.store.read_journal()
-    if result.torn_tail:
-        session.ui.say(
-            f"exback: the last line of {session.store.journal_path} is incomplete "
-            "(an interrupted write?); it was skipped and is left as it is"
-        )
-    entries = journal.newest_first(result.entries)[:limit]
+    listed = journal.entries(session.store, limit)
+    if listed.notice:
+        session.ui.say(f"exback: {listed.notice}")
     if as_json:
-        _print_json([journal.to_json(e) for e in entries])
-        return
-    journal.render(session.ui, entries)
+        _print_json(listed.to_json())
+    else:
+        render.journal_entries(session.ui, listed.entries)
 
 
 # --- journal import (issue 9) --------------------------------------------------------
@@ -424,31 +419,21 @@ def journal_import(
     Every entry is checked first: a bad one is exit 2 naming the entry and the
     field, and nothing is imported. Importing the same file twice adds nothing.
     """
-    from exback import journal_import as imp
-    from exback.text import inert
+    from exback import render
+    from exback.commands import journal
     from exback.ui import progress
 
     session = _session(ctx)
-    export = imp.read_export(file)
-    with progress(session.ui, len(export.items), "Checking entries") as update:
-        entries = imp.check_entries(export, update)
-    result = imp.save(session.store, export.format, entries)
-    if as_json:
-        _print_json(
-            {
-                "file": export.name,
-                "format": export.format,
-                "added": result.added,
-                "skipped": result.skipped,
-            }
-        )
-        _gentle_line_if(session, [e.text for e in entries])
-        return
-    session.ui.say(
-        f"Imported {result.added} of {count(len(entries), 'entry')} from {inert(export.name)} "
-        f"({export.format}); skipped {count(result.skipped, 'entry')} already in your journal."
+    result = journal.import_file(
+        session.store, file, lambda total: progress(session.ui, total, "Checking entries")
     )
-    _gentle_line_if(session, [e.text for e in entries])
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        render.imported(session.ui, result)
+    _gentle_line_if(session, [e.text for e in result.entries])
 
 
 # --- status, where, content --------------------------------------------------------
@@ -735,24 +720,19 @@ def export(
     back; md is a readable report you could bring to a counsellor.
     """
     from exback import __version__
-    from exback import export as exports
+    from exback.commands import archive
 
     session = _session(ctx)
-    snapshot, torn = exports.read(session.store)
-    if torn:
-        session.ui.say(
-            f"exback: the last line of {session.store.journal_path} is incomplete "
-            "(an interrupted write?); it is not in the export and is left as it is"
-        )
-    if fmt is Format.md:
-        text = exports.to_markdown(session.program(), snapshot, now(), __version__)
-    else:
-        text = exports.to_json(snapshot, now(), __version__)
+    markdown = fmt is Format.md
+    done = archive.export(
+        session.store, markdown, session.program, now(), __version__, output, force
+    )
+    if done.notice:
+        session.ui.say(f"exback: {done.notice}")
     if output is None:
-        sys.stdout.write(text)
-        return
-    exports.write_output(session.store, output, text, overwrite=force)
-    session.ui.say(f"Exported to {output} (readable only by you).")
+        sys.stdout.write(done.text)
+    else:
+        session.ui.say(f"Exported to {output} (readable only by you).")
 
 
 @app.command()
@@ -778,10 +758,10 @@ def restore(
     With --merge, your existing answers and records win; only missing ones
     (journal entries by id, answers, countdown runs and events, check-ins) are added.
     """
-    from exback import restore as restoring
+    from exback.commands import archive
 
     session = _session(ctx)
-    added = restoring.restore(session.store, file, merge, now())
+    added = archive.restore(session.store, file, merge, now())
     if not added.counts:
         session.ui.say(f"Nothing to add: {session.store.root} already has everything in {file}.")
         return
@@ -824,50 +804,30 @@ def reset(
     'exback restore' reads it. Only exback's own files are deleted; the folder
     stays.
     """
-    from exback import __version__
-    from exback import reset as resetting
+    from exback import __version__, render
+    from exback.commands import archive
     from exback.storage import JOURNAL, PROGRESS
-    from exback.text import inert
 
     if journal_only and progress_only:
         raise errors.UsageError(
             "pass --journal or --progress, not both (without either, reset deletes both)"
         )
-    if confirm is not None and confirm != "delete":
+    if confirm is not None and confirm != archive.CONFIRM_WORD:
         raise errors.UsageError(f"--confirm takes the word 'delete', not {confirm!r}")
     session = _session(ctx)
     parts = (JOURNAL,) if journal_only else (PROGRESS,) if progress_only else (PROGRESS, JOURNAL)
-
-    def ask(plan: resetting.Plan) -> None:
-        lines = [f"This deletes, in {plan.root}:"]
-        lines += [f"  {d.path.name}: {d.what}" for d in plan.files]
-        lines.append(
-            f"A backup goes first to {plan.backup}."
-            if plan.backup
-            else "No backup is written (--no-backup)."
-        )
-        session.ui.say("\n".join(inert(line) for line in lines))
-        if confirm == "delete":
-            return
-        if not stdin_is_terminal():
-            raise errors.NotInteractiveError(
-                "reset asks you to type 'delete', but there is no terminal; "
-                "pass --confirm delete. Nothing was deleted"
-            )
-        prompter = session.prompter("interrupted; nothing was deleted")
-        if not prompter.word("Type delete to delete these files:", "delete"):
-            raise errors.ExbackError("you did not type 'delete'; nothing was deleted")
-
-    plan = resetting.reset(session.store, parts, not no_backup, ask, now(), __version__)
-    if not plan.files:
-        session.ui.say(f"Nothing to delete: {session.store.root} holds none of those files.")
-        return
-    removed = ", ".join(f"{d.path.name} ({d.what})" for d in plan.files)
-    session.ui.say(inert(f"Deleted from {plan.root}: {removed}."))
-    if plan.backup:
-        session.ui.say(
-            inert(f"Your backup is {plan.backup}; 'exback restore {plan.backup}' brings it back.")
-        )
+    ask = session.prompter("interrupted; nothing was deleted") if stdin_is_terminal() else None
+    plan = archive.reset(
+        session.store,
+        parts,
+        not no_backup,
+        lambda plan: render.reset_plan(session.ui, plan),
+        confirm is not None,
+        ask,
+        now(),
+        __version__,
+    )
+    render.reset_done(session.ui, plan)
 
 
 # --- help-now and the safety plan ---------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from exback.errors import ContentError
+from exback.errors import ContentError, validation_message
 from exback.models import (
     CarePhrases,
     ChoiceQuestion,
@@ -399,7 +399,7 @@ def _validate(model: type[_M], doc: _Doc, issues: list[Issue]) -> _M | None:
     except ValidationError as exc:
         errors = exc.errors()
         for err in errors[:MAX_ISSUES_PER_FILE]:
-            message = err["msg"].removeprefix("Value error, ")
+            message = validation_message(err)
             if isinstance(err.get("input"), bool) and err["type"] in ("string_type", "int_type"):
                 message += " (quote the value: YAML reads yes/no/on/off as true/false)"
             issues.append(_at(doc, err["loc"], message))

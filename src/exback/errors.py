@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
 OK = 0
 ERROR = 1
 USAGE = 2
@@ -75,3 +81,21 @@ class StorageError(ExbackError):
     """The data dir cannot be read or written (permissions, disk full)."""
 
     exit_code = ERROR
+
+
+# --- pydantic's errors, in one wording -------------------------------------------------
+
+
+def validation_message(error: ErrorDetails) -> str:
+    """What one pydantic error says, without its "Value error, " prefix."""
+    return error["msg"].removeprefix("Value error, ")
+
+
+def describe_validation(exc: ValidationError, whole: str = "(top)") -> str:
+    """The first problem pydantic found, as `field.path: message`.
+
+    `whole` names the place when the problem is the whole object (an empty path).
+    """
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or whole
+    return f"{field}: {validation_message(error)}"

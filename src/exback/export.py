@@ -1,9 +1,10 @@
-"""Exports: the versioned JSON dump, the Markdown report, and writing either safely.
+"""Exports: the versioned JSON dump and the Markdown report, as text. Pure.
 
-The dump holds every record exactly (`exback restore` reads it back). The report
-is for a person: answers with their questions, the no-contact history and its
-calendar, the journal, the check-ins. Everything here is pure but `write_new`
-and `read`: the clock and the program are passed in.
+The dump holds every record exactly (`exback restore` reads it back, through
+`parse_export`). The report is for a person: answers with their questions, the
+no-contact history and its calendar, the journal, the check-ins. Reading the data
+dir and writing files is commands/archive.py's; the moment and the program are
+passed in.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from exback import nocontact
-from exback import program as logic
-from exback.errors import UsageError
+from exback.errors import DataCorruptError, UsageError, describe_validation
+from exback.journal import to_json as entry_json
+from exback.migrations import migrate
 from exback.models import (
     SCHEMA_VERSION,
     JournalEntry,
@@ -31,9 +32,8 @@ from exback.models import (
     TextQuestion,
     duplicate_ids,
 )
-from exback.storage import Store, write_file_atomic
-from exback.text import inert, json_inert
-from exback.ui import local_time
+from exback.program import countdown, describe
+from exback.text import inert, json_inert, local_time
 from exback.words import completes
 
 FORMAT_VERSION = 1
@@ -46,13 +46,6 @@ class Snapshot:
 
     progress: Progress | None
     journal: list[JournalEntry]
-
-
-def read(store: Store) -> tuple[Snapshot, bool]:
-    """The data dir's records, and whether the journal had a torn last line (skipped)."""
-    progress = store.load_progress()
-    journal = store.read_journal()
-    return Snapshot(progress, journal.entries), journal.torn_tail
 
 
 # --- the JSON dump -------------------------------------------------------------------
@@ -88,30 +81,43 @@ def to_json(snapshot: Snapshot, now: dt.datetime, version: str) -> str:
         "progress": None
         if snapshot.progress is None
         else snapshot.progress.model_dump(mode="json"),
-        "journal": [e.model_dump(mode="json") for e in snapshot.journal],
+        "journal": [entry_json(e) for e in snapshot.journal],
     }
     return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
-# --- writing a file ------------------------------------------------------------------
+def parse_export(name: str, data: Any) -> Snapshot:
+    """The decoded JSON of a json export, fully checked and migrated to this schema.
+
+    Exit 2 for a file that is not a good export, 3 for one from a newer exback.
+    """
+    if not isinstance(data, dict) or "exback_export" not in data:
+        raise UsageError(
+            f"{name}: not an exback export (no 'exback_export' key); "
+            "restore reads a file made by 'exback export --format json'"
+        )
+    _check_version(name, data, "exback_export", FORMAT_VERSION, "export format")
+    _check_version(name, data, "schema_version", SCHEMA_VERSION, "schema")
+    progress = data.get("progress")
+    if isinstance(progress, dict):
+        _check_version(name, progress, "schema_version", SCHEMA_VERSION, "schema")
+        data["progress"] = migrate(progress)  # an export from an older exback
+    try:
+        parsed = ExportFile.model_validate(data)
+    except ValidationError as exc:
+        raise UsageError(f"{name}: {describe_validation(exc)}; nothing was restored") from None
+    return Snapshot(parsed.progress, parsed.journal)
 
 
-def write_output(store: Store, path: Path, text: str, overwrite: bool) -> None:
-    """`--output FILE`: anywhere but inside the data dir, where it could replace exback's files."""
-    if path.resolve().parent == store.root.resolve():
-        raise UsageError(f"--output {path} is inside the data dir; choose a place outside it")
-    write_new(path, text, overwrite)
-
-
-def write_new(path: Path, text: str, overwrite: bool = False) -> None:
-    """Write a private (0600) file atomically; an existing file is exit 2 unless `overwrite`."""
-    if not path.parent.is_dir():
-        raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder; name a file")
-    if path.exists() and not overwrite:
-        raise UsageError(f"{path} already exists; choose another name, or pass --force")
-    write_file_atomic(path, text.encode("utf-8"))
+def _check_version(name: str, data: dict[str, Any], key: str, newest: int, what: str) -> None:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{name}: {key} must be a positive whole number; is this an export?")
+    if value > newest:
+        raise DataCorruptError(
+            f"{name} was written by a newer exback ({what} {value}; this one reads up to "
+            f"{newest}); upgrade exback to restore it, nothing was changed"
+        )
 
 
 # --- the Markdown report -------------------------------------------------------------
@@ -188,7 +194,7 @@ def _answer_lines(question: Question | None, value: Any) -> list[str]:
         return fenced(json.dumps(value, ensure_ascii=False))
     if isinstance(question, TextQuestion | MultilineQuestion) and isinstance(value, str) and value:
         return fenced(value)
-    return [md(logic.describe(question, value))]
+    return [md(describe(question, value))]
 
 
 def _answers(program: Program, progress: Progress) -> list[str]:
@@ -264,7 +270,7 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
         if run.ended_on is not None:
             ended, how = run.ended_on.isoformat(), run.end_reason or "ended"
         else:
-            cd = logic.countdown(NoContactRecord(runs=[run]), today)
+            cd = countdown(NoContactRecord(runs=[run]), today)
             assert cd is not None
             ended = cd.ends_on.isoformat() if cd.complete else "—"
             how = "complete"
@@ -347,7 +353,7 @@ def _pressure_checks(program: Program, progress: Progress) -> list[str]:
         out.append(f"- {local_time(record.at)}: {result}")
         for question in questions:
             if question.id in record.answers:
-                value = logic.describe(question, record.answers[question.id])
+                value = describe(question, record.answers[question.id])
                 out.append(f"  - {md(question.prompt)} {md(value)}")
     return [*out, ""]
 
@@ -363,7 +369,7 @@ def _care(program: Program, progress: Progress) -> list[str]:
         question = (
             next((q for q in step.questions if q.id == shown.question), None) if step else None
         )
-        answer = logic.describe(question, shown.value) if question else json.dumps(shown.value)
+        answer = describe(question, shown.value) if question else json.dumps(shown.value)
         prompt = md(question.prompt) if question else md(shown.question)
         out.append(f"- {local_time(shown.at)}: “{title}”, after: {prompt} {md(answer)}")
     return [*out, ""]

@@ -1,21 +1,17 @@
-"""Journal entries: checking, adding, ordering and showing them."""
+"""Journal entries: the rules for a new one, their order, their JSON shape. Pure."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
-from exback.errors import UsageError
+from exback.errors import UsageError, describe_validation
 from exback.models import MAX_TAG, MAX_TAGS, MAX_TEXT, JournalEntry, valid_tag
 from exback.text import is_unicode_text
-
-if TYPE_CHECKING:
-    from exback.storage import Store
-    from exback.ui import UI
 
 
 def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -> JournalEntry:
@@ -46,25 +42,7 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
             id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean
         )
     except ValidationError as exc:  # the models' bounds (a date out of range...)
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "(note)"
-        raise UsageError(f"{field}: {err['msg']}; nothing was saved") from None
-
-
-def add(
-    store: Store, text: str, mood: int | None, tags: list[str], now: dt.datetime
-) -> JournalEntry:
-    """Check and append one entry under the data lock."""
-    entry = make_entry(text, mood, tags, now)
-    with store.lock():
-        kept = store.append_journal(entry)
-    if kept is not None:
-        print(
-            f"exback: the journal's last line was incomplete (an interrupted write); "
-            f"it was kept in {kept}",
-            file=sys.stderr,
-        )
-    return entry
+        raise UsageError(f"{describe_validation(exc, '(note)')}; nothing was saved") from None
 
 
 def new_by_id(existing: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
@@ -84,8 +62,11 @@ def newest_first(entries: list[JournalEntry]) -> list[JournalEntry]:
     return [entry for _, entry in order]
 
 
+# --- the one journal-line codec: journal.jsonl, exports and --json share this shape ---
+
+
 def to_json(entry: JournalEntry) -> dict[str, Any]:
-    """The `journal list --json` shape."""
+    """An entry as JSON data: its line in journal.jsonl, in an export, in --json."""
     return {
         "id": entry.id,
         "created_at": entry.created_at.isoformat(),
@@ -95,22 +76,11 @@ def to_json(entry: JournalEntry) -> dict[str, Any]:
     }
 
 
-def render(ui: UI, entries: list[JournalEntry]) -> None:
-    """Entries for a person: date, mood and tags, then the text, inert."""
-    from rich.text import Text
+def to_line(entry: JournalEntry) -> bytes:
+    """An entry's line in journal.jsonl, without the newline (may raise UnicodeError)."""
+    return json.dumps(to_json(entry), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
-    from exback.ui import local_time, user_text
 
-    if not entries:
-        ui.out.print('Your journal is empty. Add a note with: exback journal add "..."')
-        return
-    for entry in entries:
-        head = Text(local_time(entry.created_at), style="bold")
-        if entry.mood is not None:
-            head.append(f"  mood {entry.mood}/10", style="cyan")
-        if entry.tags:
-            head.append("  ")
-            head.append_text(user_text(" ".join("#" + t for t in entry.tags), style="magenta"))
-        ui.out.print(head)
-        ui.out.print(user_text(entry.text), soft_wrap=True)  # long notes: the terminal wraps
-        ui.out.print()
+def from_line(line: bytes | str) -> JournalEntry:
+    """A journal line (or one entry's JSON) back into its entry; pydantic's ValidationError."""
+    return JournalEntry.model_validate_json(line)

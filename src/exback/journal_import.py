@@ -1,7 +1,8 @@
 """`journal import`: entries from a jrnl JSON export or exback's own `journal list --json`.
 
-Every entry is checked before anything is written; then the new ones are appended
-under the data lock in one write. Importing the same file again adds nothing:
+Pure: the file is read, and the new entries appended, by commands/journal.py.
+Every entry is checked before anything is written. Importing the same file again
+adds nothing:
 - an exback entry is the same entry when its `id` is already in the journal;
 - a jrnl entry has no id, so it is the same when an entry with the same moment
   and text is there. This counts as a multiset: a file holding one note twice in
@@ -16,18 +17,21 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn
 
 from pydantic import ValidationError
 
-from exback.errors import UsageError
+from exback.errors import UsageError, describe_validation
 from exback.journal import new_by_id
-from exback.jsonfile import read_json
-from exback.models import EARLIEST, LATEST, MAX_TAG, MAX_TAGS, JournalEntry, valid_tag
-
-if TYPE_CHECKING:
-    from exback.storage import Store
+from exback.models import (
+    EARLIEST,
+    ENTRY_ID_PATTERN,
+    LATEST,
+    MAX_TAG,
+    MAX_TAGS,
+    JournalEntry,
+    valid_tag,
+)
 
 Format = Literal["jrnl", "exback"]
 
@@ -35,7 +39,8 @@ EXBACK_FIELDS = ("id", "created_at", "text", "mood", "tags")
 JRNL_FIELDS = ("date", "time", "title", "body", "tags", "starred")
 STARRED_TAG = "starred"
 TICK_EVERY = 1000
-_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+EXPECTED = "a jrnl export (jrnl --export json) or exback journal list --json"
+_ID = re.compile(ENTRY_ID_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -47,18 +52,8 @@ class Export:
     items: list[Any]
 
 
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import did."""
-
-    added: int
-    skipped: int
-
-
-def read_export(path: Path) -> Export:
-    """Read and parse FILE (`-` for stdin); exit 2 if it is not JSON of a known shape."""
-    name = "stdin" if str(path) == "-" else str(path)
-    data = read_json(path, "a jrnl export (jrnl --export json) or exback journal list --json")
+def parse_export(name: str, data: Any) -> Export:
+    """The decoded JSON of file `name` as an export; exit 2 if it is of no known shape."""
     if isinstance(data, list):
         return Export(name, "exback", data)
     if isinstance(data, dict) and isinstance(data.get("entries"), list):
@@ -106,15 +101,6 @@ def new_entries(
         else:
             fresh.append(entry)
     return fresh
-
-
-def save(store: Store, format: Format, entries: list[JournalEntry]) -> ImportResult:
-    """Append the entries that are new, oldest first, under the data lock, in one write."""
-    with store.lock():
-        fresh = new_entries(store.read_journal().entries, format, entries)
-        if fresh:
-            store.append_journal_entries(chronological(format, fresh))
-    return ImportResult(added=len(fresh), skipped=len(entries) - len(fresh))
 
 
 def chronological(format: Format, entries: list[JournalEntry]) -> list[JournalEntry]:
@@ -229,5 +215,6 @@ def _entry(name: str, number: int, **fields: Any) -> JournalEntry:
     try:
         return JournalEntry(**fields)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        _bad(name, number, ".".join(str(p) for p in err["loc"]) or "(entry)", err["msg"])
+        raise UsageError(
+            f"{name}: entry {number}: {describe_validation(exc, '(entry)')}; nothing was imported"
+        ) from None

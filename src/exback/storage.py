@@ -24,7 +24,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
+from exback.errors import (
+    DataCorruptError,
+    DataLockedError,
+    DataNewerError,
+    StorageError,
+    describe_validation,
+)
+from exback.journal import from_line, to_line
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 from exback.safefile import MiB, UnsafeFileError, check_not_link, make_private_dirs, open_checked
 from exback.safefile import read_bytes as read_checked
@@ -202,9 +209,7 @@ class Store:
         try:
             return Progress.model_validate(data)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"]) or "(top)"
-            raise _corrupt(path, "1:1", f"{field}: {err['msg']}") from None
+            raise _corrupt(path, "1:1", describe_validation(exc)) from None
 
     def check_pending(self) -> None:
         """Exit 3 while an interrupted restore waits for `doctor --repair` to finish it."""
@@ -531,14 +536,17 @@ def progress_bytes(progress: Progress) -> bytes:
 
 
 def journal_bytes(entries: Sequence[JournalEntry]) -> bytes:
-    """Journal lines, each proven to read back before anything is written (else exit 2)."""
+    """Journal lines, each proven to read back before anything is written (else exit 2).
+
+    Lines are written by the one codec in journal.py (`to_line`, `from_line`).
+    """
     from exback.errors import UsageError
 
     lines = []
     for entry in entries:
         try:
-            line = entry.model_dump_json().encode("utf-8")
-            JournalEntry.model_validate_json(line)
+            line = to_line(entry)
+            from_line(line)
         except (ValueError, UnicodeError) as exc:
             raise UsageError(
                 f"journal entry {entry.id} cannot be saved as it is ({exc}); nothing was written"
@@ -604,11 +612,9 @@ def _last_line_start(handle: Any, end: int) -> int:
 
 def _parse_entry(path: Path, number: int, line: bytes) -> JournalEntry:
     try:
-        return JournalEntry.model_validate_json(line)
+        return from_line(line)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "(line)"
-        raise _corrupt(path, f"{number}:1", f"{field}: {err['msg']}") from None
+        raise _corrupt(path, f"{number}:1", describe_validation(exc, "(line)")) from None
 
 
 def _keep_backup(path: Path) -> None:
@@ -645,13 +651,22 @@ def fsync_dir(folder: Path) -> None:
 
 def aside_path(path: Path, label: str, now: dt.datetime) -> Path:
     """`<name>.<label>-<time>` next to `path`, with `-2`, `-3`... if that name is taken."""
-    base = f"{path.name}.{label}-{now:%Y%m%dT%H%M%S}"
-    candidate = path.with_name(base)
+    return unique_path(path.parent, f"{path.name}.{label}-{now:%Y%m%dT%H%M%S}")
+
+
+def unique_path(folder: Path, stem: str, suffix: str = "") -> Path:
+    """`<folder>/<stem><suffix>`, or with `-2`, `-3`... after the stem if that name is taken."""
+    candidate = folder / f"{stem}{suffix}"
     n = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{base}-{n}")
+    while os.path.lexists(candidate):
+        candidate = folder / f"{stem}-{n}{suffix}"
         n += 1
     return candidate
+
+
+def torn_line(path: Path, outcome: str) -> str:
+    """The one message for a journal whose last line is incomplete; `outcome`: what became of it."""
+    return f"the last line of {path} is incomplete (an interrupted write); {outcome}"
 
 
 def _corrupt(path: Path, where: str, what: str) -> DataCorruptError:

@@ -7,6 +7,7 @@ Pure: no I/O. User text, content text, paths and messages are shown through
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 # The one rule for text exback shows (user text, content text, paths, messages):
@@ -48,3 +49,8 @@ def is_unicode_text(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def local_time(moment: dt.datetime) -> str:
+    """A stored timestamp shown in the machine's local time zone."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
 import os
 import sys
@@ -14,7 +13,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-from exback.text import inert
+from exback.text import inert, local_time
+
+__all__ = ["UI", "local_time", "progress", "user_text"]
 
 
 def user_text(text: str, style: str = "") -> Text:
@@ -91,11 +92,6 @@ class UI:
                 "Nothing leaves this machine."
             )
         )
-
-
-def local_time(moment: dt.datetime) -> str:
-    """A stored timestamp shown in the machine's local time zone."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 # --- progress bars (journal import) --------------------------------------------------

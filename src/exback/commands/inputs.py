@@ -1,11 +1,14 @@
-"""Reading a JSON file named on the command line: every problem is exit 2, one line."""
+"""Input named on the command line: a JSON file (or `-`), or text piped to stdin.
+
+Every problem is exit 2, one line, nothing saved.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from exback.errors import UsageError
 from exback.safefile import MiB, UnsafeFileError, read_stream
@@ -44,3 +47,12 @@ def read_json(path: Path, expected: str) -> Any:
         ) from None
     except RecursionError:
         raise UsageError(f"{name}: nested too deeply to read; expected {expected}") from None
+
+
+def read_piped_text(stream: BinaryIO) -> str:
+    """Text piped in (`echo note | exback journal add`), exactly as sent but one final newline."""
+    try:  # bytes, so that every character arrives exactly as sent
+        data = stream.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"stdin is not UTF-8 text (byte {exc.start}); nothing was saved") from None
+    return data[:-1] if data.endswith("\n") else data

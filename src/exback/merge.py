@@ -1,7 +1,7 @@
-"""`exback restore`: read a json export back, into an empty data dir or merged.
+"""Counting the records of a snapshot, and merging one into another. Pure.
 
-The whole file is checked before anything is written; then, under the lock,
-progress.json and journal.jsonl are each replaced atomically (with `.bak`).
+`exback restore --merge` adds what only the file has; the records already in the
+data dir always win. `exback reset` and `restore` say what they did in counts.
 """
 
 from __future__ import annotations
@@ -9,58 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from exback import safety_plan, words
-from exback.errors import DataCorruptError, UsageError
-from exback.export import FORMAT_VERSION, ExportFile, Snapshot
+from exback.export import Snapshot
 from exback.journal import new_by_id
-from exback.jsonfile import read_json
-from exback.migrations import migrate
-from exback.models import SCHEMA_VERSION, JournalEntry, Progress
-from exback.storage import JOURNAL, PROGRESS, journal_bytes, progress_bytes
-
-if TYPE_CHECKING:
-    from exback.storage import Store
+from exback.models import JournalEntry, Progress
 
 Record = TypeVar("Record", bound=BaseModel)
-
-
-def load_export(path: Path) -> Snapshot:
-    """A json export, fully checked: exit 2 for a bad file, 3 for one from a newer exback."""
-    data = read_json(path, "a file made by 'exback export --format json'")
-    if not isinstance(data, dict) or "exback_export" not in data:
-        raise UsageError(
-            f"{path}: not an exback export (no 'exback_export' key); "
-            "restore reads a file made by 'exback export --format json'"
-        )
-    _check_version(path, data, "exback_export", FORMAT_VERSION, "export format")
-    _check_version(path, data, "schema_version", SCHEMA_VERSION, "schema")
-    progress = data.get("progress")
-    if isinstance(progress, dict):
-        _check_version(path, progress, "schema_version", SCHEMA_VERSION, "schema")
-        data["progress"] = migrate(progress)  # an export from an older exback
-    try:
-        parsed = ExportFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise UsageError(f"{path}: {where}: {err['msg']}; nothing was restored") from None
-    return Snapshot(parsed.progress, parsed.journal)
-
-
-def _check_version(path: Path, data: dict[str, Any], key: str, newest: int, what: str) -> None:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(f"{path}: {key} must be a positive whole number; is this an export?")
-    if value > newest:
-        raise DataCorruptError(
-            f"{path} was written by a newer exback ({what} {value}; this one reads up to "
-            f"{newest}); upgrade exback to restore it, nothing was changed"
-        )
 
 
 @dataclass
@@ -94,54 +52,6 @@ def count(snapshot: Snapshot) -> Added:
             added.add("safety plan part", len(progress.safety_plan.sections))
     added.add("journal entry", len(snapshot.journal))
     return added
-
-
-def restore(store: Store, path: Path, merge: bool, now: dt.datetime) -> Added:
-    """Restore `path` into the store: all of it when empty, what is missing with `merge`."""
-    incoming = load_export(path)
-    with store.lock():
-        current = store.load_progress()
-        journal = store.read_journal()
-        empty = current is None and not journal.entries and not journal.torn_tail
-        if not empty and not merge:
-            raise UsageError(
-                f"{store.root} already holds your data; restore only fills an empty data "
-                "dir. Pass --merge to add what is missing from the file, or "
-                "'exback reset' first (it keeps a backup)"
-            )
-        files: dict[str, bytes] = {}
-        if empty:
-            if incoming.progress is not None:
-                files[PROGRESS] = progress_bytes(incoming.progress)
-            if incoming.journal:
-                files[JOURNAL] = journal_bytes(incoming.journal)
-            if files:  # every byte is ready and proven to read back before the first write
-                store.commit(files)
-            return count(incoming)
-        if journal.torn_tail:
-            raise DataCorruptError(
-                f"the last line of {store.journal_path} is incomplete (an interrupted "
-                "write); merging would rewrite the file without it. Keep a copy of the "
-                "file and remove that line by hand; nothing was changed"
-            )
-        added = Added()
-        if incoming.progress is not None:
-            if current is None:
-                current, added = incoming.progress, count(Snapshot(incoming.progress, []))
-            else:
-                added = merge_progress(current, incoming.progress, now)
-            if added.counts:
-                files[PROGRESS] = progress_bytes(current)
-        entries = merge_journal(journal.entries, incoming.journal)
-        if len(entries) > len(journal.entries):
-            files[JOURNAL] = journal_bytes(entries)
-            added.add("journal entry", len(entries) - len(journal.entries))
-        if files:
-            store.commit(files)
-        return added
-
-
-# --- merging (pure) ------------------------------------------------------------------
 
 
 def merge_journal(current: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
