@@ -3,12 +3,14 @@
 How a command runs:
 1. `main()` calls the Typer app; the root callback reads the global options
    (--data-dir, --content-dir, --no-color, --debug, --lock-timeout) into a `Session`.
-2. The command loads what it needs through the Session: the program
-   (content.load_program) and the data dir (storage.Store), lazily, so commands
-   that do not prompt never import questionary.
-3. Changes happen under `Store.lock()`: read, change in memory (program.py,
-   journal.py), write atomically.
-4. Results go to stdout (Rich, or JSON with --json); messages to stderr.
+2. The command parses its options and calls one use case in `commands/` (or the
+   walk, `wizard.Walk`), handing it what it needs through the Session: the store,
+   the program (lazily, from the cache), the moment, and a `Prompter` when it may
+   ask. Commands that do not prompt never import questionary.
+3. The use case owns the change: `with store.update(now) as progress:` (or the
+   journal's append), all under the lock, written atomically.
+4. The result is drawn by `render.py` to stdout, or printed as JSON with --json;
+   messages go to stderr. See docs/architecture.md for the layers.
 5. Every ExbackError is caught in one place, `_Group.invoke`: its message goes to
    stderr and its exit code is returned. A traceback only with --debug.
 6. A reader that stops early (`exback journal list | head -1`) is not an error:
