@@ -20,7 +20,7 @@ phrase nor a gap crosses the end of a sentence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from exback.models import CarePhrases
 
@@ -104,7 +104,7 @@ def normalise_phrase(phrase: str) -> list[str]:
     return text.split()
 
 
-def _compile(phrase: str) -> re.Pattern[str]:
+def _source(phrase: str) -> str:
     parts = []
     for token in normalise_phrase(phrase):
         if token == "...":
@@ -117,15 +117,47 @@ def _compile(phrase: str) -> re.Pattern[str]:
         )
         piece = f"(?:{alts}) "
         parts.append(f"(?:{piece})?" if optional else piece)
-    return re.compile(" " + "".join(parts))
+    return " " + "".join(parts)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A phrase's pattern source and the one word it cannot match without.
+
+    The anchor is the required token whose shortest word is longest (the rarest,
+    roughly): a text without any of its words cannot match, so the pattern is
+    compiled and run only for texts that have one.
+    """
+
+    source: str
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def may_match(self, words: frozenset[str]) -> bool:
+        return not self.words.isdisjoint(words) or (
+            bool(self.prefixes) and any(w.startswith(self.prefixes) for w in words)
+        )
+
+
+def _phrase(phrase: str) -> _Phrase:
+    required = [
+        t.split("/") for t in normalise_phrase(phrase) if t != "..." and not t.endswith("?")
+    ]
+    anchor = max(required, key=lambda alts: min(len(a.rstrip("*")) for a in alts))
+    return _Phrase(
+        _source(phrase),
+        frozenset(a for a in anchor if not a.endswith("*")),
+        tuple(a[:-1] for a in anchor if a.endswith("*")),
+    )
 
 
 @dataclass(frozen=True)
 class Matcher:
-    """A compiled phrase list."""
+    """A phrase list, each pattern compiled the first time a text could match it."""
 
-    phrases: tuple[re.Pattern[str], ...]
-    near_misses: tuple[re.Pattern[str], ...]
+    phrases: tuple[_Phrase, ...]
+    near_misses: tuple[_Phrase, ...]
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def matches(self, text: str) -> bool:
         """Whether the text holds a phrase of danger or despair (not a near-miss)."""
@@ -141,13 +173,25 @@ class Matcher:
                 return found
         return None
 
+    def _pattern(self, phrase: _Phrase) -> re.Pattern[str]:
+        pattern = self._compiled.get(phrase.source)
+        if pattern is None:
+            pattern = self._compiled[phrase.source] = re.compile(phrase.source)
+        return pattern
+
     def _match(self, padded: str) -> str | None:
+        words = frozenset(padded.split())
         # spans without their bounding spaces, so that neighbours do not overlap
         misses = [
-            (m.start() + 1, m.end() - 1) for p in self.near_misses for m in _all_matches(p, padded)
+            (m.start() + 1, m.end() - 1)
+            for p in self.near_misses
+            if p.may_match(words)
+            for m in _all_matches(self._pattern(p), padded)
         ]
-        for pattern in self.phrases:
-            for m in _all_matches(pattern, padded):
+        for phrase in self.phrases:
+            if not phrase.may_match(words):
+                continue
+            for m in _all_matches(self._pattern(phrase), padded):
                 start, end = m.start() + 1, m.end() - 1
                 if not any(s < end and start < e for s, e in misses):
                     return m.group().strip()
@@ -169,8 +213,8 @@ def _all_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
 def compile_phrases(phrases: CarePhrases) -> Matcher:
     """A matcher for a validated phrase list."""
     return Matcher(
-        tuple(_compile(p) for p in phrases.phrases),
-        tuple(_compile(p) for p in phrases.except_),
+        tuple(_phrase(p) for p in phrases.phrases),
+        tuple(_phrase(p) for p in phrases.except_),
     )
 
 
