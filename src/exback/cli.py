@@ -18,7 +18,6 @@ How a command runs:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -1105,32 +1104,21 @@ def start(
     continue where you left off, choose or review a step, or see the countdown.
     Ctrl-C at any question keeps what you answered (exit 130).
     """
-    from exback import wizard
+    from exback import render, wizard
+    from exback.commands import start as starting
 
     session = _session(ctx)
     program = session.program()
     if answers_file is not None:
-        applied = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
-        _respond_with_care(session, applied.care, applied.text_needs_care)
-        for notice in applied.notices:
-            session.ui.say(notice)
-        session.ui.say(applied.summary)
+        applied = starting.apply_answers_file(
+            program, session.store, answers_file, now(), today(), session.content_path
+        )
+        render.answers_applied(session.ui, applied)
         return
     walk = wizard.Walk(
         program, session.store, session.ui, now, today, session.show_help_now, session.content_path
     )
-    if step is not None:
-        walk.open_step(step)  # unknown or locked: exit 2 before anything else
-    if no_input or not stdin_is_terminal():
-        raise errors.NotInteractiveError(
-            "start needs a terminal to ask questions; pass --answers-file FILE to answer "
-            "from a file"
-        )
-    if not walk.store.root.exists():  # say it now rather than after the first answer
-        if step is not None:  # without --step, the welcome says it
-            session.tell_where(walk.store.root)
-        session.said_where = True
-    walk.run(step)
+    walk.begin(step, interactive=not no_input and stdin_is_terminal())
 
 
 def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
@@ -1138,22 +1126,6 @@ def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False
     from exback import care
 
     if low or care.any_needs_care(session.program, texts):
-        care.say_gentle_line(session.ui, session.store)
-
-
-def _respond_with_care(session: Session, responses: list[Any], text_flagged: bool) -> None:
-    """Show care responses on stderr, at once; else the gentle line if text needs it."""
-    from exback import care
-
-    if responses:
-        progress = None
-        with contextlib.suppress(errors.ExbackError):
-            progress = session.store.load_progress()
-        help_now = care.load_help(session.content_path)
-        plan = progress.safety_plan if progress else None
-        for response in responses:
-            care.show_care(session.ui.err, response, help_now, plan)
-    elif text_flagged:
         care.say_gentle_line(session.ui, session.store)
 
 

@@ -6,6 +6,16 @@ User and content text always goes through `user_text` (inert, never markup).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # start, doctor, help-now, safety plan
+    from rich.console import Console
+    from rich.text import Text
+
+    from exback.commands.start import AnswersApplied
+    from exback.models import CareResponse, HelpNow, SafetyPlan
+    from exback.ui import UI
+
 # --- journal, import, export, restore, reset -------------------------------------------
 
 
@@ -13,3 +23,70 @@ from __future__ import annotations
 
 
 # --- start, doctor, help-now, safety plan -------------------------------------------------
+
+
+def care_response(
+    console: Console,
+    response: CareResponse,
+    help_now: HelpNow | None,
+    plan: SafetyPlan | None,
+) -> None:
+    """One care response: its words, the help it names, the person's plan (or how to make one).
+
+    The walk prints it on stdout (`ui.out`); answers files on stderr (`ui.err`).
+    """
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.care import HELP_NOW_FALLBACK
+
+    body = Text(" ".join(response.message.split()))
+    for section_id in response.help:
+        section = help_now.section(section_id) if help_now else None
+        if section is None:
+            continue
+        body.append(f"\n\n{section.heading}\n", style="bold")
+        body.append("\n".join(f"• {line}" for line in section.lines))
+    shown = help_now is not None and any(help_now.section(s) for s in response.help)
+    if response.help and not shown:
+        body.append(f"\n\n{HELP_NOW_FALLBACK}")
+    if response.safety_plan:
+        body.append_text(_plan_in_care(plan))
+    body.append("\n\nAll of the help, any time: exback help-now", style="bold")
+    console.print(Panel(body, title=response.title, border_style="red", title_align="left"))
+
+
+def _plan_in_care(plan: SafetyPlan | None) -> Text:
+    from rich.text import Text
+
+    from exback import safety_plan
+    from exback.text import inert
+
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if not parts:
+        return Text(
+            "\n\nA safety plan can help on hard nights: a few lines, in your words, about "
+            "what helps and who to call. Make one with: exback safety-plan"
+        )
+    text = Text("\n\nYour safety plan\n", style="bold")
+    for part, value in parts:
+        text.append(f"{part.title}: ", style="bold")
+        text.append(inert(value.strip()) + "\n")
+    return text
+
+
+def answers_applied(ui: UI, applied: AnswersApplied) -> None:
+    """After `start --answers-file`, on stderr: care responses at once (else the gentle
+    line when a text answer needs it), then the notices and what was saved."""
+    from exback import safety_plan
+    from exback.care import gentle_line
+
+    if applied.care:
+        for response in applied.care:
+            care_response(ui.err, response, applied.help_now, applied.plan)
+    elif applied.text_needs_care:
+        has_plan = applied.plan is not None and bool(safety_plan.filled(applied.plan))
+        ui.say(gentle_line(has_plan))
+    for notice in applied.notices:
+        ui.say(notice)
+    ui.say(applied.summary)

@@ -1,4 +1,5 @@
-"""The guided walk, plus --answers-file. Prompts come from prompts.py.
+"""The guided walk (`exback start`). Prompts come from prompts.py; answers files are
+commands/start.py.
 
 The walk, as `Walk.run()` does it:
 1. First run: a welcome (what exback is, how long it takes, where the data stays),
@@ -17,7 +18,6 @@ The walk, as `Walk.run()` does it:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,16 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from exback import nocontact
 from exback import program as logic
-from exback.errors import Interrupted, UsageError
+from exback.errors import Interrupted, NotInteractiveError, UsageError
 from exback.models import (
     CareResponse,
-    MultilineQuestion,
     Program,
     Progress,
     Question,
     RouteChange,
     Step,
-    TextQuestion,
 )
 from exback.prompts import GoBack, Option, Prompter
 
@@ -76,6 +74,21 @@ class Walk:
         """Re-read, change and write under the lock, so no other writer is overwritten."""
         with self.store.update(self.now()) as progress:
             return edit(progress)
+
+    def begin(self, step_id: str | None, interactive: bool) -> None:
+        """`exback start [--step ID]`: check the step, then the terminal, then `run`."""
+        if step_id is not None:
+            self.open_step(step_id)  # unknown or locked: exit 2 before anything else
+        if not interactive:
+            raise NotInteractiveError(
+                "start needs a terminal to ask questions; pass --answers-file FILE to answer "
+                "from a file"
+            )
+        if not self.store.root.exists():  # say it now rather than after the first answer
+            if step_id is not None and self.store.on_create is not None:
+                self.store.on_create(self.store.root)
+            self.store.on_create = None  # said once: above, or in the welcome
+        self.run(step_id)
 
     def run(self, step_id: str | None = None) -> None:
         """The whole session (see the module docstring)."""
@@ -392,10 +405,11 @@ class Walk:
     def care(self, responses: list[CareResponse]) -> str:
         """Show care responses at once; then help now, the safety plan, a break, or go on."""
         from exback import care, plan
+        from exback.render import care_response
 
         help_now = care.load_help(self.content_dir)
         for response in responses:
-            care.show_care(self.ui.out, response, help_now, self.progress().safety_plan)
+            care_response(self.ui.out, response, help_now, self.progress().safety_plan)
         while True:
             choice = self.prompter.menu(
                 "What would help now?",
@@ -563,176 +577,3 @@ class Walk:
             for action in step.actions:
                 mark = "☑" if action.id in done else "☐"
                 out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))
-
-
-# --- answers from a file --------------------------------------------------------------
-
-
-@dataclass
-class AnswersApplied:
-    """What `apply_answers_file` saved, and what the person must be told at once."""
-
-    summary: str
-    care: list[CareResponse]
-    """Care responses the answers brought (each also recorded in progress.care_log)."""
-    text_needs_care: bool
-    """A text answer holds words of danger or despair (nothing about it is stored)."""
-    notices: list[str]
-    """Plain words about routes the answers switched off (cooling off)."""
-
-
-def apply_answers_file(
-    program: Program, store: Store, path: Path, now: dt.datetime, today: dt.date
-) -> AnswersApplied:
-    """Answer from a file: every answer is checked first, then all are saved together.
-
-    Care responses are recorded with the answers, in the same save; the caller shows
-    them (care.show_care) and says the notices.
-    """
-    from exback.care import text_needs_care
-
-    answers = _read_answers_file(path)
-    pressure = answers.pop(PRESSURE_KEY, None)
-    care: list[CareResponse] = []
-    flagged = False
-    changes: list[RouteChange] = []
-    with store.lock():
-        progress = store.load_progress() or logic.new_progress(now)
-        count = 0
-        if pressure is not None:
-            care += _apply_pressure_answers(program, progress, path, pressure, now, today)
-        for step_id, step_answers in answers.items():
-            step = program.step(str(step_id))
-            if step is None:
-                known = ", ".join(s.id for s in program.steps)
-                raise UsageError(f"{path}: unknown step {step_id!r}; steps are: {known}")
-            state = logic.step_state(program, progress, step, today)
-            if state.status == "locked":
-                raise UsageError(f"{path}: step {step_id!r} is locked: {state.reason}")
-            if logic.needs_pressure_check(program, progress, step, today):
-                assert program.pressure_check is not None
-                ids = ", ".join(q.id for q in program.pressure_check.questions)
-                raise UsageError(
-                    f"{path}: step {step_id!r} asks the day's pressure check first; add a "
-                    f"'{PRESSURE_KEY}' section answering: {ids}"
-                )
-            if not isinstance(step_answers, dict):
-                raise UsageError(f"{path}: step {step_id!r}: expected question id -> answer")
-            for question_id, raw in step_answers.items():
-                question = next((q for q in step.questions if q.id == question_id), None)
-                if question is None:
-                    known = ", ".join(q.id for q in step.questions)
-                    raise UsageError(
-                        f"{path}: step {step_id!r}: unknown question {question_id!r}; "
-                        f"questions are: {known}"
-                    )
-                try:
-                    value = logic.check_answer(question, raw)
-                except ValueError as exc:
-                    raise UsageError(
-                        f"{path}: step {step_id!r}, question {question_id!r}: {exc}"
-                    ) from None
-                changes += logic.record_answer(program, progress, step, question, value, now)
-                for response in logic.care_for(program, question, value):
-                    logic.record_care(progress, response, step.id, question.id, value, now)
-                    care.append(response)
-                if isinstance(question, TextQuestion | MultilineQuestion):
-                    flagged |= text_needs_care(program, value)
-                count += 1
-        store.save_progress(progress)
-    notices = [n for c in changes if (n := logic.cooling_off_notice(program, c, today))]
-    return AnswersApplied(
-        summary=f"Saved {count} answer{'s' if count != 1 else ''} from {path}.",
-        care=list({r.id: r for r in care}.values()),
-        text_needs_care=flagged,
-        notices=notices,
-    )
-
-
-PRESSURE_KEY = "pressure_check"
-
-
-def _apply_pressure_answers(
-    program: Program,
-    progress: Progress,
-    path: Path,
-    raw: Any,
-    now: dt.datetime,
-    today: dt.date,
-) -> list[CareResponse]:
-    check = program.pressure_check
-    if check is None:
-        raise UsageError(f"{path}: this program has no pressure check")
-    if not isinstance(raw, dict):
-        raise UsageError(f"{path}: {PRESSURE_KEY}: expected question id -> answer")
-    answers: dict[str, Any] = {}
-    for question in check.questions:
-        try:
-            answers[question.id] = logic.check_answer(question, raw.get(question.id))
-        except ValueError as exc:
-            raise UsageError(f"{path}: {PRESSURE_KEY}, question {question.id!r}: {exc}") from None
-    unknown = sorted(set(raw) - set(answers))
-    if unknown:
-        raise UsageError(f"{path}: {PRESSURE_KEY}: unknown question {unknown[0]!r}")
-    logic.record_pressure_check(program, progress, answers, today, now)
-    care: list[CareResponse] = []
-    for question in check.questions:
-        for response in logic.care_for(program, question, answers[question.id]):
-            logic.record_care(
-                progress, response, PRESSURE_KEY, question.id, answers[question.id], now
-            )
-            care.append(response)
-    return care
-
-
-def _read_answers_file(path: Path) -> dict[str, Any]:
-    from exback.text import inert
-
-    def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in seen:
-                raise UsageError(
-                    f"--answers-file {path}: duplicate key {inert(key)!r}; give each answer once"
-                )
-            seen[key] = value
-        return seen
-
-    from exback.safefile import MiB, UnsafeFileError, read_bytes
-
-    try:  # a regular file (a link to one is fine: the user named it), at most 16 MiB
-        text = read_bytes(path, 16 * MiB, follow=True).decode("utf-8")
-    except UnsafeFileError as exc:
-        raise UsageError(f"--answers-file {inert(str(exc))}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(inert(f"cannot read --answers-file {path}: {exc}")) from None
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text, object_pairs_hook=no_duplicate_keys)
-        else:
-            import yaml
-
-            from exback.content import _check_shape, _first_duplicate_key
-
-            shape = _check_shape(text)  # aliases and deep nesting, before building anything
-            if shape is not None:
-                line, col, _, problem = shape
-                raise UsageError(f"--answers-file {path}:{line}:{col}: {problem}")
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            dupe = _first_duplicate_key(node) if node is not None else None
-            if dupe is not None:
-                mark = dupe.start_mark
-                raise UsageError(
-                    f"--answers-file {path}:{mark.line + 1}:{mark.column + 1}: duplicate key "
-                    f"{inert(str(dupe.value))!r}; give each answer once"
-                )
-            data = yaml.safe_load(text)
-    except UsageError:
-        raise
-    except Exception as exc:  # yaml.YAMLError, json.JSONDecodeError, ValueError, RecursionError
-        # the parser quotes the offending line: shown inert, never raw to the terminal
-        reason = " ".join(str(exc).split()) if not isinstance(exc, RecursionError) else "too deep"
-        raise UsageError(f"--answers-file {path} does not parse: {inert(reason)}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"--answers-file {path}: expected a mapping of step id -> answers")
-    return data
