@@ -1169,32 +1169,27 @@ def doctor(
     Exit codes: 0 healthy (or repaired), 1 problems remain, 2 --repair without
     a terminal and without --yes, 4 another exback holds the lock.
     """
-    from exback import doctor as checks
+    from exback import render
+    from exback.commands.doctor import Report, run_doctor
 
     session = _session(ctx)
-    if repair and not yes and not sys.stdin.isatty():
+    if repair and not yes and not stdin_is_terminal():
         raise errors.UsageError(
             "--repair changes files and there is no terminal to ask; pass --yes to repair"
         )
-    store = session.store
-    findings = checks.diagnose(store, now())
-    changes: list[str] = []
-    if repair and any(f.fix for f in findings):
-        if not yes:
-            checks.render(session.ui, checks.report(store, findings, []))
-            if not session.prompter("interrupted; nothing was changed").confirm(
-                "Make these repairs?"
-            ):
-                session.ui.say("Nothing was changed.")
-                raise typer.Exit(errors.ERROR)
-        changes = checks.repair(store, now())
-        findings = checks.diagnose(store, now())
-    data = checks.report(store, findings, changes)
-    if as_json:
-        _print_json(data)
+
+    def confirm(planned: Report) -> bool:
+        render.doctor_report(session.ui, planned)
+        return session.prompter("interrupted; nothing was changed").confirm("Make these repairs?")
+
+    result = run_doctor(session.store, now, repair=repair, confirm=None if yes else confirm)
+    if result.declined:
+        session.ui.say("Nothing was changed.")
+    elif as_json:
+        _print_json(result.report)
     else:
-        checks.render(session.ui, data)
-    if not data["healthy"]:
+        render.doctor_report(session.ui, result.report)
+    if not result.healthy:
         raise typer.Exit(errors.ERROR)
 
 

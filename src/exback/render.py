@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # start, doctor, help-now, safety plan
     from rich.console import Console
     from rich.text import Text
 
+    from exback.commands.doctor import Report
     from exback.commands.start import AnswersApplied
     from exback.models import CareResponse, HelpNow, SafetyPlan
     from exback.ui import UI
@@ -90,3 +91,43 @@ def answers_applied(ui: UI, applied: AnswersApplied) -> None:
     for notice in applied.notices:
         ui.say(notice)
     ui.say(applied.summary)
+
+
+def doctor_report(ui: UI, data: Report) -> None:
+    """Doctor's report for a person: problems with their repair, notes, what was changed."""
+    from exback.ui import user_text
+    from exback.words import count
+
+    out = ui.out
+    out.print(user_text(f"Data dir: {data['data_dir']}"), soft_wrap=True)
+    if not data["exists"]:
+        out.print("Nothing is saved yet: the folder appears with your first answer or note.")
+    for change in data["changes"]:
+        out.print(user_text(f"  changed: {change}", style="green"), soft_wrap=True)
+    for item in data["problems"]:
+        line = f"  ✘ {_name_in(item['path'], data)}: {item['problem']}"
+        out.print(user_text(line, style="red"), soft_wrap=True)
+        if item["repair"]:
+            out.print(user_text(f"      --repair would {item['repair']}"), soft_wrap=True)
+    for item in data["notes"]:
+        line = f"  • {_name_in(item['path'], data)}: {item['note']}"
+        out.print(user_text(line), soft_wrap=True)
+    problems = data["problems"]
+    if not problems:
+        out.print("All good: nothing to fix.", style="bold")
+        return
+    fixable = sum(1 for p in problems if p["repair"])
+    summary = f"{count(len(problems), 'problem')} found."
+    if fixable:
+        summary += " Run 'exback doctor --repair' to fix what exback can (it asks first)."
+    if fixable < len(problems):
+        summary += " The rest need you: see above."
+    out.print(summary, style="bold", soft_wrap=True)
+
+
+def _name_in(path: str, data: Report) -> str:
+    """A file by its name inside the data dir, anything else by its whole path."""
+    from pathlib import Path
+
+    inside = Path(path).parent == Path(data["data_dir"])
+    return Path(path).name if inside else path
