@@ -21,7 +21,7 @@ API (for the walk, answers files and commands):
 - `gentle_line(has_plan)` / `say_gentle_line(ui, store)`: the one quiet line on
   stderr after such text is saved, pointing to `exback help-now` (and to the
   safety plan when there is one).
-- `help_now_text(help_now, plan)`: the text `exback help-now` prints.
+- `render.help_now_text(help_now, plan)`: the text `exback help-now` prints.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
         HelpNow,
         Program,
         Question,
-        SafetyPlan,
     )
     from exback.phrases import Matcher
     from exback.storage import Store
@@ -64,30 +63,6 @@ def load_help(content_dir: Path | None) -> HelpNow | None:
         with contextlib.suppress(ExbackError, OSError):
             return load_help_now(folder)
     return None
-
-
-def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
-    """What `exback help-now` prints: the person's own plan first, then the general help."""
-    from exback import safety_plan
-    from exback.text import inert  # the plan and the content alike are shown as text
-
-    lines: list[str] = []
-    parts = safety_plan.filled(plan) if plan is not None else []
-    if parts:
-        lines += ["Your safety plan", ""]
-        for part, value in parts:
-            lines.append(part.title)
-            lines += [f"  {line}" for line in value.strip().splitlines()]
-            lines.append("")
-    if help_now is None:
-        return inert("\n".join([*lines, HELP_NOW_FALLBACK]))
-    lines += [help_now.title, ""]
-    for section in help_now.sections:
-        lines.append(section.heading)
-        lines.extend(f"  - {line}" for line in section.lines)
-        lines.append("")
-    lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
-    return inert("\n".join(lines))
 
 
 def _matcher(phrases: CarePhrases) -> Matcher:

@@ -88,12 +88,10 @@ class Session:
 
     def show_help_now(self) -> None:
         """What `exback help-now` prints: the person's plan first, then the help; never fails."""
-        from exback import care, plan
+        from exback import render
+        from exback.commands.care import help_now
 
-        saved, problem = plan.plan_for_help(self.store)
-        print(care.help_now_text(care.load_help(self.content_path), saved), flush=True)
-        if problem:
-            self.ui.say(f"exback: {problem}")
+        render.help_now(self.ui, help_now(self.store, self.content_path))
 
     @property
     def ui(self) -> UI:
@@ -1019,28 +1017,24 @@ def safety_plan_walk(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from exback import plan
+    from exback.commands import care
 
     session = _session(ctx)
     if answers_file is not None:
-        parts = plan.read_file(answers_file)
-        changed = plan.save_parts(session.store, parts, now())
+        changed = care.plan_from_file(session.store, answers_file, now())
         session.ui.say(
             f"Saved your safety plan from {answers_file}: {changed} part"
             f"{'s' if changed != 1 else ''} changed. See it with: exback safety-plan show"
         )
         return
-    if no_input or not stdin_is_terminal():
-        raise errors.NotInteractiveError(
-            "safety-plan needs a terminal to ask; pass --answers-file FILE (part id -> text), "
-            "or print your plan with: exback safety-plan show"
+    interactive = not no_input and stdin_is_terminal()
+    if interactive:
+        session.ui.say(
+            "Your safety plan: seven short parts, in your own words. Leave any part empty. "
+            "Each answer is saved at once. If you need help right now: Ctrl-G"
         )
-    session.ui.say(
-        "Your safety plan: seven short parts, in your own words. Leave any part empty. "
-        "Each answer is saved at once. If you need help right now: Ctrl-G"
-    )
     stop = "every part you finished is saved; run 'exback safety-plan' to carry on"
-    changed = plan.walk(session.store, session.prompter(stop), now)
+    changed = care.walk_plan(session.store, session.prompter(stop), now, interactive)
     session.ui.say(
         f"Your safety plan is saved ({changed} part{'s' if changed != 1 else ''} changed). "
         "'exback help-now' shows it first; 'exback safety-plan show' prints it."
@@ -1059,15 +1053,15 @@ def safety_plan_show(
       exback safety-plan show
       exback safety-plan show --json
     """
-    from exback import plan, safety_plan
+    from exback import render, safety_plan
+    from exback.commands.care import saved_plan
 
     session = _session(ctx)
-    progress = session.store.load_progress()
-    saved = progress.safety_plan if progress else None
+    saved = saved_plan(session.store)
     if as_json:
         _print_json(safety_plan.to_json(saved))
     else:
-        plan.render(session.ui, saved)
+        render.safety_plan_view(session.ui, saved)
 
 
 # --- start ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # start, doctor, help-now, safety plan
     from rich.console import Console
     from rich.text import Text
 
+    from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
     from exback.commands.start import AnswersApplied
     from exback.models import CareResponse, HelpNow, SafetyPlan
@@ -131,3 +132,58 @@ def _name_in(path: str, data: Report) -> str:
 
     inside = Path(path).parent == Path(data["data_dir"])
     return Path(path).name if inside else path
+
+
+def help_now(ui: UI, shown: HelpNowShown) -> None:
+    """What `exback help-now` prints: plain text on stdout, then why the plan is missing."""
+    print(help_now_text(shown.help_now, shown.plan), flush=True)
+    if shown.problem:
+        ui.say(f"exback: {shown.problem}")
+
+
+def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
+    """What `exback help-now` prints: the person's own plan first, then the general help."""
+    from exback import safety_plan
+    from exback.care import HELP_NOW_FALLBACK
+    from exback.text import inert  # the plan and the content alike are shown as text
+
+    lines: list[str] = []
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if parts:
+        lines += ["Your safety plan", ""]
+        for part, value in parts:
+            lines.append(part.title)
+            lines += [f"  {line}" for line in value.strip().splitlines()]
+            lines.append("")
+    if help_now is None:
+        return inert("\n".join([*lines, HELP_NOW_FALLBACK]))
+    lines += [help_now.title, ""]
+    for section in help_now.sections:
+        lines.append(section.heading)
+        lines.extend(f"  - {line}" for line in section.lines)
+        lines.append("")
+    lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
+    return inert("\n".join(lines))
+
+
+def safety_plan_view(ui: UI, plan: SafetyPlan | None) -> None:
+    """The plan for a person, every part (empty ones say so)."""
+    from rich.text import Text
+
+    from exback import safety_plan
+    from exback.ui import local_time, user_text
+
+    out = ui.out
+    if plan is None or not safety_plan.filled(plan):
+        out.print("You have no safety plan yet. Make one with: exback safety-plan")
+        return
+    out.print(Text("My safety plan", style="bold"))
+    out.print(f"Last changed {local_time(plan.updated_at)}.")
+    for part in safety_plan.SECTIONS:
+        answer = plan.sections.get(part.id)
+        text = str(answer.value).strip() if answer else ""
+        out.print()
+        out.print(Text(part.title, style="bold"))
+        out.print(user_text(text) if text else Text("(nothing yet)", style="dim"), soft_wrap=True)
+    out.print()
+    out.print("Change it any time with: exback safety-plan. Help now: exback help-now")

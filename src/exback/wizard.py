@@ -404,7 +404,8 @@ class Walk:
 
     def care(self, responses: list[CareResponse]) -> str:
         """Show care responses at once; then help now, the safety plan, a break, or go on."""
-        from exback import care, plan
+        from exback import care
+        from exback.commands.care import walk_plan
         from exback.render import care_response
 
         help_now = care.load_help(self.content_dir)
@@ -427,7 +428,7 @@ class Walk:
             if choice == "help":
                 self.help()
             elif choice == "plan":
-                plan.walk(self.store, self.prompter, self.now)
+                walk_plan(self.store, self.prompter, self.now)
                 self.ui.out.print("Your safety plan is saved; 'exback help-now' shows it first.")
             else:
                 return str(choice)
