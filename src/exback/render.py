@@ -9,13 +9,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # start, doctor, help-now, safety plan
+    from pathlib import Path
+
     from rich.console import Console
     from rich.text import Text
 
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
     from exback.commands.start import AnswersApplied
-    from exback.models import CareResponse, HelpNow, SafetyPlan
+    from exback.models import (
+        CareResponse,
+        HelpNow,
+        PressureCheck,
+        Route,
+        SafetyPlan,
+        Step,
+        StepProgress,
+    )
     from exback.ui import UI
 
 # --- journal, import, export, restore, reset -------------------------------------------
@@ -187,3 +197,125 @@ def safety_plan_view(ui: UI, plan: SafetyPlan | None) -> None:
         out.print(user_text(text) if text else Text("(nothing yet)", style="dim"), soft_wrap=True)
     out.print()
     out.print("Change it any time with: exback safety-plan. Help now: exback help-now")
+
+
+# the walk (wizard.Walk) draws its views here
+
+
+def walk_welcome(ui: UI, steps: int, root: Path) -> None:
+    """The first run's welcome: what exback is, how long it takes, where the data stays."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.ui import user_text
+
+    body = Text(
+        "exback walks you through the weeks after a breakup, one step at a time: "
+        "understanding what happened, giving each other space, looking after "
+        "yourself and, only if it is healthy and mutual, reaching out with care.\n\n"
+        f"There are {steps} steps. Most take 5 to 15 minutes, and the "
+        "program is meant to be walked over days and weeks, in as many sittings as you "
+        "like: some steps open only after time has passed.\n\n"
+        "Everything you write stays on this machine, in "
+    )
+    body.append(user_text(str(root)))
+    body.append(
+        ". Nothing is sent anywhere. Press Ctrl-C at any time: your answers, and what "
+        "you were typing, are kept."
+    )
+    ui.out.print(Panel(body, title="Welcome to exback"))
+
+
+def walk_routes(ui: UI, routes: dict[str, str]) -> None:
+    """Above the step menu: each route that closes steps, with why (reason -> title)."""
+    from exback.ui import user_text
+
+    for reason, title in routes.items():
+        ui.out.print()
+        ui.out.print(user_text(f"{title}: {' '.join(reason.split())}"))
+
+
+def pressure_check_intro(ui: UI, check: PressureCheck) -> None:
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    ui.out.print(Panel(user_text(" ".join(check.summary.split())), title=check.title))
+
+
+def pressure_check_paused(ui: UI, check: PressureCheck, step: Step) -> None:
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    ui.out.print(
+        Panel(
+            user_text(" ".join(check.pause_reason.split())),
+            title=f"{step.title}: paused until tomorrow",
+            border_style="yellow",
+        )
+    )
+
+
+def walk_step(ui: UI, step: Step, position: str) -> None:
+    """A step's panel: "Step N of M", its summary, tips and things to do."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.ui import user_text
+
+    body = user_text(" ".join(step.summary.split()))
+    if step.tips:
+        body.append("\n\nTips\n", style="bold")
+        body.append(user_text("\n".join(f"• {tip}" for tip in step.tips)))
+    if step.actions:
+        body.append("\n\nThings to do (tick them off in the review)\n", style="bold")
+        body.append(user_text("\n".join(f"☐ {a.text}" for a in step.actions)))
+    title = Text(f"{position} · ")
+    title.append(user_text(step.title))
+    ui.out.print(Panel(body, title=title, title_align="left"))
+
+
+def route_closed(ui: UI, route: Route) -> None:
+    """A route that now closes the contact steps: why, and that everything else stays open."""
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    ui.out.print(
+        Panel(
+            user_text(
+                f"{' '.join(route.reason.split())}\n\nThe steps about contacting them "
+                "are closed now. Everything else stays open for you. If you need "
+                "support right now: exback help-now"
+            ),
+            title=user_text(route.title),
+            border_style="yellow",
+        )
+    )
+
+
+def step_answers(ui: UI, step: Step, saved: StepProgress | None) -> None:
+    """A step's review: each question with its answer, and the things to do, ticked or not."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from exback import program as logic
+    from exback.ui import user_text
+
+    out = ui.out
+    out.print()
+    heading = Text("Your answers: ", style="bold")
+    heading.append(user_text(step.title, style="bold"))
+    out.print(heading)
+    for question in step.questions:
+        answer = saved.answers.get(question.id) if saved else None
+        shown = "(not answered)" if answer is None else logic.describe(question, answer.value)
+        out.print(user_text(question.prompt, style="bold"))
+        out.print(Padding(user_text(shown), (0, 0, 0, 2)))
+    if step.actions:
+        done = set(saved.actions_done) if saved else set()
+        out.print(Text("Things to do", style="bold"))
+        for action in step.actions:
+            mark = "☑" if action.id in done else "☐"
+            out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))

@@ -116,26 +116,9 @@ class Walk:
         return step
 
     def welcome(self) -> None:
-        from rich.panel import Panel
-        from rich.text import Text
+        from exback.render import walk_welcome
 
-        from exback.ui import user_text
-
-        body = Text(
-            "exback walks you through the weeks after a breakup, one step at a time: "
-            "understanding what happened, giving each other space, looking after "
-            "yourself and, only if it is healthy and mutual, reaching out with care.\n\n"
-            f"There are {len(self.program.steps)} steps. Most take 5 to 15 minutes, and the "
-            "program is meant to be walked over days and weeks, in as many sittings as you "
-            "like: some steps open only after time has passed.\n\n"
-            "Everything you write stays on this machine, in "
-        )
-        body.append(user_text(str(self.store.root)))
-        body.append(
-            ". Nothing is sent anywhere. Press Ctrl-C at any time: your answers, and what "
-            "you were typing, are kept."
-        )
-        self.ui.out.print(Panel(body, title="Welcome to exback"))
+        walk_welcome(self.ui, len(self.program.steps), self.store.root)
 
     def stop(self) -> None:
         self.ui.say(RESUME)
@@ -210,7 +193,7 @@ class Walk:
 
     def choose_step(self, states: list[logic.StepState], verb: str = "Open") -> Step | None:
         """Pick a step; locked ones are listed with why (a route's reason said once)."""
-        from exback.ui import user_text
+        from exback.render import walk_routes
 
         marks = {"done": "done", "in_progress": "in progress", "available": "open"}
         routes = {
@@ -218,9 +201,7 @@ class Walk:
             for r in self.program.routes.values()
             if any(s.reason == r.reason for s in states)
         }
-        for reason, title in routes.items():
-            self.ui.out.print()
-            self.ui.out.print(user_text(f"{title}: {' '.join(reason.split())}"))
+        walk_routes(self.ui, routes)
         options = [
             Option(
                 s.step.title + (f" ({marks[s.status]})" if s.status in marks else ""),
@@ -303,13 +284,11 @@ class Walk:
 
     def pressure_check(self, step: Step) -> bool:
         """Ask the day's pressure check; False when its answers pause contact steps."""
-        from rich.panel import Panel
-
-        from exback.ui import user_text
+        from exback.render import pressure_check_intro, pressure_check_paused
 
         check = self.program.pressure_check
         assert check is not None
-        self.ui.out.print(Panel(user_text(" ".join(check.summary.split())), title=check.title))
+        pressure_check_intro(self.ui, check)
         answers: dict[str, Any] = {}
         count = len(check.questions)
         index = 0
@@ -332,13 +311,7 @@ class Walk:
             lambda p: logic.record_pressure_check(self.program, p, answers, today, now)
         )
         if record.paused:
-            self.ui.out.print(
-                Panel(
-                    user_text(" ".join(check.pause_reason.split())),
-                    title=f"{step.title}: paused until tomorrow",
-                    border_style="yellow",
-                )
-            )
+            pressure_check_paused(self.ui, check, step)
         return not record.paused
 
     def position(self, step: Step) -> str:
@@ -346,21 +319,9 @@ class Walk:
         return f"Step {number} of {len(self.program.steps)}"
 
     def show_step(self, step: Step) -> None:
-        from rich.panel import Panel
-        from rich.text import Text
+        from exback.render import walk_step
 
-        from exback.ui import user_text
-
-        body = user_text(" ".join(step.summary.split()))
-        if step.tips:
-            body.append("\n\nTips\n", style="bold")
-            body.append(user_text("\n".join(f"• {tip}" for tip in step.tips)))
-        if step.actions:
-            body.append("\n\nThings to do (tick them off in the review)\n", style="bold")
-            body.append(user_text("\n".join(f"☐ {a.text}" for a in step.actions)))
-        title = Text(f"{self.position(step)} · ")
-        title.append(user_text(step.title))
-        self.ui.out.print(Panel(body, title=title, title_align="left"))
+        walk_step(self.ui, step, self.position(step))
 
     def answer(self, step: Step, question: Question, can_go_back: bool = False) -> str:
         """Ask, check and save one answer: 'open', 'closed' (a route now locks the
@@ -472,25 +433,14 @@ class Walk:
         return result
 
     def announce(self, change: RouteChange) -> None:
-        from rich.panel import Panel
-
+        from exback.render import route_closed
         from exback.ui import user_text
 
         route = self.program.routes.get(change.route)
         if route is None:
             return
         if change.active:
-            self.ui.out.print(
-                Panel(
-                    user_text(
-                        f"{' '.join(route.reason.split())}\n\nThe steps about contacting them "
-                        "are closed now. Everything else stays open for you. If you need "
-                        "support right now: exback help-now"
-                    ),
-                    title=user_text(route.title),
-                    border_style="yellow",
-                )
-            )
+            route_closed(self.ui, route)
         else:
             notice = logic.cooling_off_notice(self.program, change, self.today())
             self.ui.out.print(
@@ -556,25 +506,6 @@ class Walk:
         self.change(lambda p: logic.set_actions_done(p, step, done, now))
 
     def show_answers(self, step: Step) -> None:
-        from rich.padding import Padding
-        from rich.text import Text
+        from exback.render import step_answers
 
-        from exback.ui import user_text
-
-        saved = self.progress().steps.get(step.id)
-        out = self.ui.out
-        out.print()
-        heading = Text("Your answers: ", style="bold")
-        heading.append(user_text(step.title, style="bold"))
-        out.print(heading)
-        for question in step.questions:
-            answer = saved.answers.get(question.id) if saved else None
-            shown = "(not answered)" if answer is None else logic.describe(question, answer.value)
-            out.print(user_text(question.prompt, style="bold"))
-            out.print(Padding(user_text(shown), (0, 0, 0, 2)))
-        if step.actions:
-            done = set(saved.actions_done) if saved else set()
-            out.print(Text("Things to do", style="bold"))
-            for action in step.actions:
-                mark = "☑" if action.id in done else "☐"
-                out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))
+        step_answers(self.ui, step, self.progress().steps.get(step.id))
