@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -266,4 +267,18 @@ def test_the_plan_walk_without_a_terminal_asks_nothing_and_saves_nothing(data_di
 
     with pytest.raises(NotInteractiveError, match="--answers-file"):
         walk_plan(Store(data_dir), Prompter(UI(no_color=True)), clock, interactive=False)
+    assert not data_dir.exists()
+
+
+def test_plan_answers_file_follows_the_answers_file_rules(
+    runner, data_dir: Path, tmp_path: Path
+) -> None:
+    dupe = tmp_path / "plan.yaml"
+    dupe.write_text("warning_signs: nights\nwarning_signs: mornings\n")
+    result = run(runner, "safety-plan", "--answers-file", str(dupe))
+    assert result.exit_code == 2 and "duplicate key 'warning_signs'" in result.stderr
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)  # would wait forever for a writer if it were opened
+    result = run(runner, "safety-plan", "--answers-file", str(fifo))
+    assert result.exit_code == 2 and "--answers-file" in result.stderr
     assert not data_dir.exists()

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from exback import program as logic
 from exback import safety_plan
@@ -118,26 +118,12 @@ def plan_from_file(store: Store, path: Path, now: dt.datetime) -> int:
 
 def read_plan_file(path: Path) -> dict[str, str]:
     """`--answers-file`: part id -> text, every part checked before anything is saved."""
-    import json
+    from exback.commands.start import read_answers_file
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read --answers-file {path}: {exc}") from None
-    try:
-        if path.suffix.lower() == ".json":
-            data: Any = json.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:  # yaml.YAMLError or json.JSONDecodeError
-        raise UsageError(f"--answers-file {path} does not parse: {exc}") from None
-    if not isinstance(data, dict) or not data:
-        raise UsageError(
-            f"--answers-file {path}: expected part id -> text; parts are: "
-            + ", ".join(safety_plan.SECTION_IDS)
-        )
+    expected = "part id -> text; parts are: " + ", ".join(safety_plan.SECTION_IDS)
+    data = read_answers_file(path, expected)  # the same file rules as start's answers files
+    if not data:
+        raise UsageError(f"--answers-file {path}: expected {expected}")
     parts = {}
     for key, value in data.items():
         try:

@@ -176,8 +176,13 @@ def _apply_pressure_answers(
     return care
 
 
-def read_answers_file(path: Path) -> dict[str, Any]:
-    """The answers in a YAML or JSON file (by suffix), parsed; exit 2 when it is not one."""
+def read_answers_file(
+    path: Path, expected: str = "a mapping of step id -> answers"
+) -> dict[str, Any]:
+    """The answers in a YAML or JSON file (by suffix), parsed; exit 2 when it is not one.
+
+    Also `safety-plan --answers-file`'s reader, with its own `expected` shape.
+    """
     from exback.text import inert
 
     def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -226,5 +231,5 @@ def read_answers_file(path: Path) -> dict[str, Any]:
         reason = " ".join(str(exc).split()) if not isinstance(exc, RecursionError) else "too deep"
         raise UsageError(f"--answers-file {path} does not parse: {inert(reason)}") from None
     if not isinstance(data, dict):
-        raise UsageError(f"--answers-file {path}: expected a mapping of step id -> answers")
+        raise UsageError(f"--answers-file {path}: expected {expected}")
     return data
