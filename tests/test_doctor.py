@@ -264,3 +264,39 @@ def test_a_bad_bak_beside_a_good_file_is_a_note(runner, data_dir: Path, answers:
     assert code == 0 and data["healthy"]
     [note] = data["notes"]
     assert note["path"].endswith("progress.json.bak") and "cannot be read" in note["note"]
+
+
+# --- the use case, from Python ------------------------------------------------------
+
+
+def test_run_doctor_asks_with_the_plan_and_a_no_changes_nothing(runner, data_dir: Path) -> None:
+    import datetime as dt
+
+    from exback.commands.doctor import run_doctor
+    from exback.storage import Store
+
+    assert run(runner, "journal", "add", "a note").exit_code == 0
+    (data_dir / "journal.jsonl").chmod(0o644)
+    before = _snapshot(data_dir)
+    shown: list[dict] = []
+
+    def say_no(planned: dict) -> bool:
+        shown.append(planned)
+        return False
+
+    def clock() -> dt.datetime:
+        return dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+
+    store = Store(data_dir)
+    declined = run_doctor(store, clock, repair=True, confirm=say_no)
+    assert declined.declined and not declined.healthy
+    [planned] = shown
+    assert planned["problems"][0]["repair"] == "set them to 0600" and planned["changes"] == []
+    assert _snapshot(data_dir) == before
+    assert stat.S_IMODE((data_dir / "journal.jsonl").stat().st_mode) == 0o644
+
+    repaired = run_doctor(store, clock, repair=True, confirm=lambda planned: True)
+    assert repaired.healthy and repaired.report["changes"] == [
+        "set the permissions of journal.jsonl to 0600"
+    ]
+    assert stat.S_IMODE((data_dir / "journal.jsonl").stat().st_mode) == 0o600

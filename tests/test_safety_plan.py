@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -233,3 +234,51 @@ def test_help_now_shows_a_hostile_plan_inert(runner, tmp_path: Path) -> None:
     _write_plan(runner, tmp_path, warning_signs="\x1b]0;x\x07\x1b[2J[/] nights")
     out = run(runner, "help-now").stdout
     assert "\x1b" not in out and "\\x1b]0;x\\x07\\x1b[2J[/] nights" in out
+
+
+# --- the use cases, from Python ----------------------------------------------------------
+
+
+def test_help_now_use_case_never_raises_and_says_why_the_plan_is_missing(data_dir: Path) -> None:
+    from exback.commands.care import help_now
+    from exback.render import help_now_text
+    from exback.storage import Store
+
+    data_dir.mkdir()
+    (data_dir / "progress.json").write_text("{broken")
+    shown = help_now(Store(data_dir, lock_timeout=0), None)
+    assert shown.plan is None and shown.problem is not None and "doctor" in shown.problem
+    assert shown.help_now is not None  # the built-in help, since no content dir was named
+    assert "(Last reviewed" in help_now_text(shown.help_now, shown.plan)
+    assert (data_dir / "progress.json").read_text() == "{broken"
+
+
+def test_the_plan_walk_without_a_terminal_asks_nothing_and_saves_nothing(data_dir: Path) -> None:
+    import datetime as dt
+
+    from exback.commands.care import walk_plan
+    from exback.errors import NotInteractiveError
+    from exback.prompts import Prompter
+    from exback.storage import Store
+    from exback.ui import UI
+
+    def clock() -> dt.datetime:
+        return dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+
+    with pytest.raises(NotInteractiveError, match="--answers-file"):
+        walk_plan(Store(data_dir), Prompter(UI(no_color=True)), clock, interactive=False)
+    assert not data_dir.exists()
+
+
+def test_plan_answers_file_follows_the_answers_file_rules(
+    runner, data_dir: Path, tmp_path: Path
+) -> None:
+    dupe = tmp_path / "plan.yaml"
+    dupe.write_text("warning_signs: nights\nwarning_signs: mornings\n")
+    result = run(runner, "safety-plan", "--answers-file", str(dupe))
+    assert result.exit_code == 2 and "duplicate key 'warning_signs'" in result.stderr
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)  # would wait forever for a writer if it were opened
+    result = run(runner, "safety-plan", "--answers-file", str(fifo))
+    assert result.exit_code == 2 and "--answers-file" in result.stderr
+    assert not data_dir.exists()

@@ -6,12 +6,12 @@ API (for the walk, answers files and commands):
 
 - `program.care_for(program, question, value) -> list[CareResponse]` (pure): the
   care responses a checked answer brings, declared in the content.
-- `show_care(console, response, help_now, plan)`: print one response: its calm
-  words, the help_now.yaml sections it names, and the person's safety plan (or how
-  to make one). The walk passes `ui.out`; answers files pass `ui.err`.
+- `render.care_response(console, response, help_now, plan)`: print one response:
+  its calm words, the help_now.yaml sections it names, and the person's safety plan
+  (or how to make one). The walk passes `ui.out`; answers files pass `ui.err`.
 - `program.record_care(progress, response, step_id, question_id, value, now)`:
   note that it was shown, under the same lock and save as the answer itself.
-- `load_help(content_dir)`: the help text to pass to `show_care`; never raises.
+- `load_help(content_dir)`: the help text to pass to `care_response`; never raises.
 - `answer_needs_line(program, question, value)`: for a text or multiline answer in
   the walk, whether to print the gentle line after saving it.
 - `text_needs_care(program, text)`: whether free text (a journal note, a check-in
@@ -21,7 +21,7 @@ API (for the walk, answers files and commands):
 - `gentle_line(has_plan)` / `say_gentle_line(ui, store)`: the one quiet line on
   stderr after such text is saved, pointing to `exback help-now` (and to the
   safety plan when there is one).
-- `help_now_text(help_now, plan)`: the text `exback help-now` prints.
+- `render.help_now_text(help_now, plan)`: the text `exback help-now` prints.
 """
 
 from __future__ import annotations
@@ -34,16 +34,11 @@ from typing import TYPE_CHECKING
 from exback.errors import ExbackError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.text import Text
-
     from exback.models import (
         CarePhrases,
-        CareResponse,
         HelpNow,
         Program,
         Question,
-        SafetyPlan,
     )
     from exback.phrases import Matcher
     from exback.storage import Store
@@ -68,75 +63,6 @@ def load_help(content_dir: Path | None) -> HelpNow | None:
         with contextlib.suppress(ExbackError, OSError):
             return load_help_now(folder)
     return None
-
-
-def show_care(
-    console: Console,
-    response: CareResponse,
-    help_now: HelpNow | None,
-    plan: SafetyPlan | None,
-) -> None:
-    """Print one care response: its words, the help it names, the person's plan."""
-    from rich.panel import Panel
-    from rich.text import Text
-
-    body = Text(" ".join(response.message.split()))
-    for section_id in response.help:
-        section = help_now.section(section_id) if help_now else None
-        if section is None:
-            continue
-        body.append(f"\n\n{section.heading}\n", style="bold")
-        body.append("\n".join(f"• {line}" for line in section.lines))
-    shown = help_now is not None and any(help_now.section(s) for s in response.help)
-    if response.help and not shown:
-        body.append(f"\n\n{HELP_NOW_FALLBACK}")
-    if response.safety_plan:
-        body.append_text(_plan_text(plan))
-    body.append("\n\nAll of the help, any time: exback help-now", style="bold")
-    console.print(Panel(body, title=response.title, border_style="red", title_align="left"))
-
-
-def _plan_text(plan: SafetyPlan | None) -> Text:
-    from rich.text import Text
-
-    from exback import safety_plan
-    from exback.text import inert
-
-    parts = safety_plan.filled(plan) if plan is not None else []
-    if not parts:
-        return Text(
-            "\n\nA safety plan can help on hard nights: a few lines, in your words, about "
-            "what helps and who to call. Make one with: exback safety-plan"
-        )
-    text = Text("\n\nYour safety plan\n", style="bold")
-    for part, value in parts:
-        text.append(f"{part.title}: ", style="bold")
-        text.append(inert(value.strip()) + "\n")
-    return text
-
-
-def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
-    """What `exback help-now` prints: the person's own plan first, then the general help."""
-    from exback import safety_plan
-    from exback.text import inert  # the plan and the content alike are shown as text
-
-    lines: list[str] = []
-    parts = safety_plan.filled(plan) if plan is not None else []
-    if parts:
-        lines += ["Your safety plan", ""]
-        for part, value in parts:
-            lines.append(part.title)
-            lines += [f"  {line}" for line in value.strip().splitlines()]
-            lines.append("")
-    if help_now is None:
-        return inert("\n".join([*lines, HELP_NOW_FALLBACK]))
-    lines += [help_now.title, ""]
-    for section in help_now.sections:
-        lines.append(section.heading)
-        lines.extend(f"  - {line}" for line in section.lines)
-        lines.append("")
-    lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
-    return inert("\n".join(lines))
 
 
 def _matcher(phrases: CarePhrases) -> Matcher:

@@ -20,7 +20,6 @@ How a command runs:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
@@ -91,12 +90,10 @@ class Session:
 
     def show_help_now(self) -> None:
         """What `exback help-now` prints: the person's plan first, then the help; never fails."""
-        from exback import care, plan
+        from exback import render
+        from exback.commands.care import help_now
 
-        saved, problem = plan.plan_for_help(self.store)
-        print(care.help_now_text(care.load_help(self.content_path), saved), flush=True)
-        if problem:
-            self.ui.say(f"exback: {problem}")
+        render.help_now(self.ui, help_now(self.store, self.content_path))
 
     @property
     def ui(self) -> UI:
@@ -892,28 +889,24 @@ def safety_plan_walk(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from exback import plan
+    from exback.commands import care
 
     session = _session(ctx)
     if answers_file is not None:
-        parts = plan.read_file(answers_file)
-        changed = plan.save_parts(session.store, parts, now())
+        changed = care.plan_from_file(session.store, answers_file, now())
         session.ui.say(
             f"Saved your safety plan from {answers_file}: {changed} part"
             f"{'s' if changed != 1 else ''} changed. See it with: exback safety-plan show"
         )
         return
-    if no_input or not stdin_is_terminal():
-        raise errors.NotInteractiveError(
-            "safety-plan needs a terminal to ask; pass --answers-file FILE (part id -> text), "
-            "or print your plan with: exback safety-plan show"
+    interactive = not no_input and stdin_is_terminal()
+    if interactive:
+        session.ui.say(
+            "Your safety plan: seven short parts, in your own words. Leave any part empty. "
+            "Each answer is saved at once. If you need help right now: Ctrl-G"
         )
-    session.ui.say(
-        "Your safety plan: seven short parts, in your own words. Leave any part empty. "
-        "Each answer is saved at once. If you need help right now: Ctrl-G"
-    )
     stop = "every part you finished is saved; run 'exback safety-plan' to carry on"
-    changed = plan.walk(session.store, session.prompter(stop), now)
+    changed = care.walk_plan(session.store, session.prompter(stop), now, interactive)
     session.ui.say(
         f"Your safety plan is saved ({changed} part{'s' if changed != 1 else ''} changed). "
         "'exback help-now' shows it first; 'exback safety-plan show' prints it."
@@ -932,15 +925,15 @@ def safety_plan_show(
       exback safety-plan show
       exback safety-plan show --json
     """
-    from exback import plan, safety_plan
+    from exback import render, safety_plan
+    from exback.commands.care import saved_plan
 
     session = _session(ctx)
-    progress = session.store.load_progress()
-    saved = progress.safety_plan if progress else None
+    saved = saved_plan(session.store)
     if as_json:
         _print_json(safety_plan.to_json(saved))
     else:
-        plan.render(session.ui, saved)
+        render.safety_plan_view(session.ui, saved)
 
 
 # --- start ------------------------------------------------------------------------------
@@ -977,32 +970,21 @@ def start(
     continue where you left off, choose or review a step, or see the countdown.
     Ctrl-C at any question keeps what you answered (exit 130).
     """
-    from exback import wizard
+    from exback import render, wizard
+    from exback.commands import start as starting
 
     session = _session(ctx)
     program = session.program()
     if answers_file is not None:
-        applied = wizard.apply_answers_file(program, session.store, answers_file, now(), today())
-        _respond_with_care(session, applied.care, applied.text_needs_care)
-        for notice in applied.notices:
-            session.ui.say(notice)
-        session.ui.say(applied.summary)
+        applied = starting.apply_answers_file(
+            program, session.store, answers_file, now(), today(), session.content_path
+        )
+        render.answers_applied(session.ui, applied)
         return
     walk = wizard.Walk(
         program, session.store, session.ui, now, today, session.show_help_now, session.content_path
     )
-    if step is not None:
-        walk.open_step(step)  # unknown or locked: exit 2 before anything else
-    if no_input or not stdin_is_terminal():
-        raise errors.NotInteractiveError(
-            "start needs a terminal to ask questions; pass --answers-file FILE to answer "
-            "from a file"
-        )
-    if not walk.store.root.exists():  # say it now rather than after the first answer
-        if step is not None:  # without --step, the welcome says it
-            session.tell_where(walk.store.root)
-        session.said_where = True
-    walk.run(step)
+    walk.begin(step, interactive=not no_input and stdin_is_terminal())
 
 
 def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
@@ -1010,22 +992,6 @@ def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False
     from exback import care
 
     if low or care.any_needs_care(session.program, texts):
-        care.say_gentle_line(session.ui, session.store)
-
-
-def _respond_with_care(session: Session, responses: list[Any], text_flagged: bool) -> None:
-    """Show care responses on stderr, at once; else the gentle line if text needs it."""
-    from exback import care
-
-    if responses:
-        progress = None
-        with contextlib.suppress(errors.ExbackError):
-            progress = session.store.load_progress()
-        help_now = care.load_help(session.content_path)
-        plan = progress.safety_plan if progress else None
-        for response in responses:
-            care.show_care(session.ui.err, response, help_now, plan)
-    elif text_flagged:
         care.say_gentle_line(session.ui, session.store)
 
 
@@ -1069,32 +1035,27 @@ def doctor(
     Exit codes: 0 healthy (or repaired), 1 problems remain, 2 --repair without
     a terminal and without --yes, 4 another exback holds the lock.
     """
-    from exback import doctor as checks
+    from exback import render
+    from exback.commands.doctor import Report, run_doctor
 
     session = _session(ctx)
-    if repair and not yes and not sys.stdin.isatty():
+    if repair and not yes and not stdin_is_terminal():
         raise errors.UsageError(
             "--repair changes files and there is no terminal to ask; pass --yes to repair"
         )
-    store = session.store
-    findings = checks.diagnose(store, now())
-    changes: list[str] = []
-    if repair and any(f.fix for f in findings):
-        if not yes:
-            checks.render(session.ui, checks.report(store, findings, []))
-            if not session.prompter("interrupted; nothing was changed").confirm(
-                "Make these repairs?"
-            ):
-                session.ui.say("Nothing was changed.")
-                raise typer.Exit(errors.ERROR)
-        changes = checks.repair(store, now())
-        findings = checks.diagnose(store, now())
-    data = checks.report(store, findings, changes)
-    if as_json:
-        _print_json(data)
+
+    def confirm(planned: Report) -> bool:
+        render.doctor_report(session.ui, planned)
+        return session.prompter("interrupted; nothing was changed").confirm("Make these repairs?")
+
+    result = run_doctor(session.store, now, repair=repair, confirm=None if yes else confirm)
+    if result.declined:
+        session.ui.say("Nothing was changed.")
+    elif as_json:
+        _print_json(result.report)
     else:
-        checks.render(session.ui, data)
-    if not data["healthy"]:
+        render.doctor_report(session.ui, result.report)
+    if not result.healthy:
         raise typer.Exit(errors.ERROR)
 
 

@@ -348,7 +348,7 @@ def care_for(program: Program, question: Question, value: Any) -> list[CareRespo
     """The care responses to show at once for a checked answer (often none).
 
     Pure: the walk, answers files and commands call it after `check_answer`, show
-    each response (care.show_care), and record it with `record_care`.
+    each response (render.care_response), and record it with `record_care`.
     """
     responses = (program.care_response(i) for i in care_ids(question, value))
     return [r for r in responses if r is not None]

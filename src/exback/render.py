@@ -12,11 +12,28 @@ from typing import TYPE_CHECKING, Any
 from exback.words import count, countdown_line, countdown_sentence
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.text import Text
+
     from exback.commands.archive import ResetPlan
+    from exback.commands.care import HelpNowShown
+    from exback.commands.doctor import Report
     from exback.commands.journal import Imported
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
+    from exback.commands.start import AnswersApplied
     from exback.commands.status import Validated
-    from exback.models import JournalEntry
+    from exback.models import (
+        CareResponse,
+        HelpNow,
+        JournalEntry,
+        PressureCheck,
+        Route,
+        SafetyPlan,
+        Step,
+        StepProgress,
+    )
     from exback.ui import UI
 
 # --- journal, import, export, restore, reset -------------------------------------------
@@ -289,3 +306,287 @@ def content_valid(result: Validated) -> str:
 
 
 # --- start, doctor, help-now, safety plan -------------------------------------------------
+
+
+def care_response(
+    console: Console,
+    response: CareResponse,
+    help_now: HelpNow | None,
+    plan: SafetyPlan | None,
+) -> None:
+    """One care response: its words, the help it names, the person's plan (or how to make one).
+
+    The walk prints it on stdout (`ui.out`); answers files on stderr (`ui.err`).
+    """
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.care import HELP_NOW_FALLBACK
+
+    body = Text(" ".join(response.message.split()))
+    for section_id in response.help:
+        section = help_now.section(section_id) if help_now else None
+        if section is None:
+            continue
+        body.append(f"\n\n{section.heading}\n", style="bold")
+        body.append("\n".join(f"• {line}" for line in section.lines))
+    shown = help_now is not None and any(help_now.section(s) for s in response.help)
+    if response.help and not shown:
+        body.append(f"\n\n{HELP_NOW_FALLBACK}")
+    if response.safety_plan:
+        body.append_text(_plan_in_care(plan))
+    body.append("\n\nAll of the help, any time: exback help-now", style="bold")
+    console.print(Panel(body, title=response.title, border_style="red", title_align="left"))
+
+
+def _plan_in_care(plan: SafetyPlan | None) -> Text:
+    from rich.text import Text
+
+    from exback import safety_plan
+    from exback.text import inert
+
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if not parts:
+        return Text(
+            "\n\nA safety plan can help on hard nights: a few lines, in your words, about "
+            "what helps and who to call. Make one with: exback safety-plan"
+        )
+    text = Text("\n\nYour safety plan\n", style="bold")
+    for part, value in parts:
+        text.append(f"{part.title}: ", style="bold")
+        text.append(inert(value.strip()) + "\n")
+    return text
+
+
+def answers_applied(ui: UI, applied: AnswersApplied) -> None:
+    """After `start --answers-file`, on stderr: care responses at once (else the gentle
+    line when a text answer needs it), then the notices and what was saved."""
+    from exback import safety_plan
+    from exback.care import gentle_line
+
+    if applied.care:
+        for response in applied.care:
+            care_response(ui.err, response, applied.help_now, applied.plan)
+    elif applied.text_needs_care:
+        has_plan = applied.plan is not None and bool(safety_plan.filled(applied.plan))
+        ui.say(gentle_line(has_plan))
+    for notice in applied.notices:
+        ui.say(notice)
+    ui.say(applied.summary)
+
+
+def doctor_report(ui: UI, data: Report) -> None:
+    """Doctor's report for a person: problems with their repair, notes, what was changed."""
+    from exback.ui import user_text
+    from exback.words import count
+
+    out = ui.out
+    out.print(user_text(f"Data dir: {data['data_dir']}"), soft_wrap=True)
+    if not data["exists"]:
+        out.print("Nothing is saved yet: the folder appears with your first answer or note.")
+    for change in data["changes"]:
+        out.print(user_text(f"  changed: {change}", style="green"), soft_wrap=True)
+    for item in data["problems"]:
+        line = f"  ✘ {_name_in(item['path'], data)}: {item['problem']}"
+        out.print(user_text(line, style="red"), soft_wrap=True)
+        if item["repair"]:
+            out.print(user_text(f"      --repair would {item['repair']}"), soft_wrap=True)
+    for item in data["notes"]:
+        line = f"  • {_name_in(item['path'], data)}: {item['note']}"
+        out.print(user_text(line), soft_wrap=True)
+    problems = data["problems"]
+    if not problems:
+        out.print("All good: nothing to fix.", style="bold")
+        return
+    fixable = sum(1 for p in problems if p["repair"])
+    summary = f"{count(len(problems), 'problem')} found."
+    if fixable:
+        summary += " Run 'exback doctor --repair' to fix what exback can (it asks first)."
+    if fixable < len(problems):
+        summary += " The rest need you: see above."
+    out.print(summary, style="bold", soft_wrap=True)
+
+
+def _name_in(path: str, data: Report) -> str:
+    """A file by its name inside the data dir, anything else by its whole path."""
+    from pathlib import Path
+
+    inside = Path(path).parent == Path(data["data_dir"])
+    return Path(path).name if inside else path
+
+
+def help_now(ui: UI, shown: HelpNowShown) -> None:
+    """What `exback help-now` prints: plain text on stdout, then why the plan is missing."""
+    print(help_now_text(shown.help_now, shown.plan), flush=True)
+    if shown.problem:
+        ui.say(f"exback: {shown.problem}")
+
+
+def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
+    """What `exback help-now` prints: the person's own plan first, then the general help."""
+    from exback import safety_plan
+    from exback.care import HELP_NOW_FALLBACK
+    from exback.text import inert  # the plan and the content alike are shown as text
+
+    lines: list[str] = []
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if parts:
+        lines += ["Your safety plan", ""]
+        for part, value in parts:
+            lines.append(part.title)
+            lines += [f"  {line}" for line in value.strip().splitlines()]
+            lines.append("")
+    if help_now is None:
+        return inert("\n".join([*lines, HELP_NOW_FALLBACK]))
+    lines += [help_now.title, ""]
+    for section in help_now.sections:
+        lines.append(section.heading)
+        lines.extend(f"  - {line}" for line in section.lines)
+        lines.append("")
+    lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
+    return inert("\n".join(lines))
+
+
+def safety_plan_view(ui: UI, plan: SafetyPlan | None) -> None:
+    """The plan for a person, every part (empty ones say so)."""
+    from rich.text import Text
+
+    from exback import safety_plan
+    from exback.ui import local_time, user_text
+
+    out = ui.out
+    if plan is None or not safety_plan.filled(plan):
+        out.print("You have no safety plan yet. Make one with: exback safety-plan")
+        return
+    out.print(Text("My safety plan", style="bold"))
+    out.print(f"Last changed {local_time(plan.updated_at)}.")
+    for part in safety_plan.SECTIONS:
+        answer = plan.sections.get(part.id)
+        text = str(answer.value).strip() if answer else ""
+        out.print()
+        out.print(Text(part.title, style="bold"))
+        out.print(user_text(text) if text else Text("(nothing yet)", style="dim"), soft_wrap=True)
+    out.print()
+    out.print("Change it any time with: exback safety-plan. Help now: exback help-now")
+
+
+# the walk (wizard.Walk) draws its views here
+
+
+def walk_welcome(ui: UI, steps: int, root: Path) -> None:
+    """The first run's welcome: what exback is, how long it takes, where the data stays."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.ui import user_text
+
+    body = Text(
+        "exback walks you through the weeks after a breakup, one step at a time: "
+        "understanding what happened, giving each other space, looking after "
+        "yourself and, only if it is healthy and mutual, reaching out with care.\n\n"
+        f"There are {steps} steps. Most take 5 to 15 minutes, and the "
+        "program is meant to be walked over days and weeks, in as many sittings as you "
+        "like: some steps open only after time has passed.\n\n"
+        "Everything you write stays on this machine, in "
+    )
+    body.append(user_text(str(root)))
+    body.append(
+        ". Nothing is sent anywhere. Press Ctrl-C at any time: your answers, and what "
+        "you were typing, are kept."
+    )
+    ui.out.print(Panel(body, title="Welcome to exback"))
+
+
+def walk_routes(ui: UI, routes: dict[str, str]) -> None:
+    """Above the step menu: each route that closes steps, with why (reason -> title)."""
+    from exback.ui import user_text
+
+    for reason, title in routes.items():
+        ui.out.print()
+        ui.out.print(user_text(f"{title}: {' '.join(reason.split())}"))
+
+
+def pressure_check_intro(ui: UI, check: PressureCheck) -> None:
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    ui.out.print(Panel(user_text(" ".join(check.summary.split())), title=check.title))
+
+
+def pressure_check_paused(ui: UI, check: PressureCheck, step: Step) -> None:
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    ui.out.print(
+        Panel(
+            user_text(" ".join(check.pause_reason.split())),
+            title=f"{step.title}: paused until tomorrow",
+            border_style="yellow",
+        )
+    )
+
+
+def walk_step(ui: UI, step: Step, position: str) -> None:
+    """A step's panel: "Step N of M", its summary, tips and things to do."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.ui import user_text
+
+    body = user_text(" ".join(step.summary.split()))
+    if step.tips:
+        body.append("\n\nTips\n", style="bold")
+        body.append(user_text("\n".join(f"• {tip}" for tip in step.tips)))
+    if step.actions:
+        body.append("\n\nThings to do (tick them off in the review)\n", style="bold")
+        body.append(user_text("\n".join(f"☐ {a.text}" for a in step.actions)))
+    title = Text(f"{position} · ")
+    title.append(user_text(step.title))
+    ui.out.print(Panel(body, title=title, title_align="left"))
+
+
+def route_closed(ui: UI, route: Route) -> None:
+    """A route that now closes the contact steps: why, and that everything else stays open."""
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    ui.out.print(
+        Panel(
+            user_text(
+                f"{' '.join(route.reason.split())}\n\nThe steps about contacting them "
+                "are closed now. Everything else stays open for you. If you need "
+                "support right now: exback help-now"
+            ),
+            title=user_text(route.title),
+            border_style="yellow",
+        )
+    )
+
+
+def step_answers(ui: UI, step: Step, saved: StepProgress | None) -> None:
+    """A step's review: each question with its answer, and the things to do, ticked or not."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from exback import program as logic
+    from exback.ui import user_text
+
+    out = ui.out
+    out.print()
+    heading = Text("Your answers: ", style="bold")
+    heading.append(user_text(step.title, style="bold"))
+    out.print(heading)
+    for question in step.questions:
+        answer = saved.answers.get(question.id) if saved else None
+        shown = "(not answered)" if answer is None else logic.describe(question, answer.value)
+        out.print(user_text(question.prompt, style="bold"))
+        out.print(Padding(user_text(shown), (0, 0, 0, 2)))
+    if step.actions:
+        done = set(saved.actions_done) if saved else set()
+        out.print(Text("Things to do", style="bold"))
+        for action in step.actions:
+            mark = "☑" if action.id in done else "☐"
+            out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))

@@ -3,7 +3,7 @@
 Pure but for nothing: no I/O, no clock. The plan is kept in progress.json
 (`Progress.safety_plan`), so it is saved, locked, exported, restored, reset and
 checked by doctor like every other record. `exback safety-plan` walks it with
-plan.walk (the same prompts as the walk); `exback help-now` shows it first.
+commands/care.walk_plan (the same prompts as the walk); `exback help-now` shows it first.
 """
 
 from __future__ import annotations

@@ -250,7 +250,7 @@ class Store:
             return
         if not any(".corrupt-" in n or ".torn-" in n for n in kept):
             return
-        from exback.doctor import recoverable_copy
+        from exback.checkup import recoverable_copy
 
         source = recoverable_copy(path)
         if source is not None and not os.path.lexists(path):

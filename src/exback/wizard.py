@@ -1,4 +1,5 @@
-"""The guided walk, plus --answers-file. Prompts come from prompts.py.
+"""The guided walk (`exback start`). Prompts come from prompts.py; answers files are
+commands/start.py.
 
 The walk, as `Walk.run()` does it:
 1. First run: a welcome (what exback is, how long it takes, where the data stays),
@@ -17,7 +18,6 @@ The walk, as `Walk.run()` does it:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,16 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from exback import nocontact
 from exback import program as logic
-from exback.errors import Interrupted, UsageError
+from exback.errors import Interrupted, NotInteractiveError, UsageError
 from exback.models import (
     CareResponse,
-    MultilineQuestion,
     Program,
     Progress,
     Question,
     RouteChange,
     Step,
-    TextQuestion,
 )
 from exback.prompts import GoBack, Option, Prompter
 
@@ -77,6 +75,21 @@ class Walk:
         with self.store.update(self.now()) as progress:
             return edit(progress)
 
+    def begin(self, step_id: str | None, interactive: bool) -> None:
+        """`exback start [--step ID]`: check the step, then the terminal, then `run`."""
+        if step_id is not None:
+            self.open_step(step_id)  # unknown or locked: exit 2 before anything else
+        if not interactive:
+            raise NotInteractiveError(
+                "start needs a terminal to ask questions; pass --answers-file FILE to answer "
+                "from a file"
+            )
+        if not self.store.root.exists():  # say it now rather than after the first answer
+            if step_id is not None and self.store.on_create is not None:
+                self.store.on_create(self.store.root)
+            self.store.on_create = None  # said once: above, or in the welcome
+        self.run(step_id)
+
     def run(self, step_id: str | None = None) -> None:
         """The whole session (see the module docstring)."""
         first_run = self.store.load_progress() is None
@@ -103,26 +116,9 @@ class Walk:
         return step
 
     def welcome(self) -> None:
-        from rich.panel import Panel
-        from rich.text import Text
+        from exback.render import walk_welcome
 
-        from exback.ui import user_text
-
-        body = Text(
-            "exback walks you through the weeks after a breakup, one step at a time: "
-            "understanding what happened, giving each other space, looking after "
-            "yourself and, only if it is healthy and mutual, reaching out with care.\n\n"
-            f"There are {len(self.program.steps)} steps. Most take 5 to 15 minutes, and the "
-            "program is meant to be walked over days and weeks, in as many sittings as you "
-            "like: some steps open only after time has passed.\n\n"
-            "Everything you write stays on this machine, in "
-        )
-        body.append(user_text(str(self.store.root)))
-        body.append(
-            ". Nothing is sent anywhere. Press Ctrl-C at any time: your answers, and what "
-            "you were typing, are kept."
-        )
-        self.ui.out.print(Panel(body, title="Welcome to exback"))
+        walk_welcome(self.ui, len(self.program.steps), self.store.root)
 
     def stop(self) -> None:
         self.ui.say(RESUME)
@@ -197,7 +193,7 @@ class Walk:
 
     def choose_step(self, states: list[logic.StepState], verb: str = "Open") -> Step | None:
         """Pick a step; locked ones are listed with why (a route's reason said once)."""
-        from exback.ui import user_text
+        from exback.render import walk_routes
 
         marks = {"done": "done", "in_progress": "in progress", "available": "open"}
         routes = {
@@ -205,9 +201,7 @@ class Walk:
             for r in self.program.routes.values()
             if any(s.reason == r.reason for s in states)
         }
-        for reason, title in routes.items():
-            self.ui.out.print()
-            self.ui.out.print(user_text(f"{title}: {' '.join(reason.split())}"))
+        walk_routes(self.ui, routes)
         options = [
             Option(
                 s.step.title + (f" ({marks[s.status]})" if s.status in marks else ""),
@@ -290,13 +284,11 @@ class Walk:
 
     def pressure_check(self, step: Step) -> bool:
         """Ask the day's pressure check; False when its answers pause contact steps."""
-        from rich.panel import Panel
-
-        from exback.ui import user_text
+        from exback.render import pressure_check_intro, pressure_check_paused
 
         check = self.program.pressure_check
         assert check is not None
-        self.ui.out.print(Panel(user_text(" ".join(check.summary.split())), title=check.title))
+        pressure_check_intro(self.ui, check)
         answers: dict[str, Any] = {}
         count = len(check.questions)
         index = 0
@@ -319,13 +311,7 @@ class Walk:
             lambda p: logic.record_pressure_check(self.program, p, answers, today, now)
         )
         if record.paused:
-            self.ui.out.print(
-                Panel(
-                    user_text(" ".join(check.pause_reason.split())),
-                    title=f"{step.title}: paused until tomorrow",
-                    border_style="yellow",
-                )
-            )
+            pressure_check_paused(self.ui, check, step)
         return not record.paused
 
     def position(self, step: Step) -> str:
@@ -333,21 +319,9 @@ class Walk:
         return f"Step {number} of {len(self.program.steps)}"
 
     def show_step(self, step: Step) -> None:
-        from rich.panel import Panel
-        from rich.text import Text
+        from exback.render import walk_step
 
-        from exback.ui import user_text
-
-        body = user_text(" ".join(step.summary.split()))
-        if step.tips:
-            body.append("\n\nTips\n", style="bold")
-            body.append(user_text("\n".join(f"• {tip}" for tip in step.tips)))
-        if step.actions:
-            body.append("\n\nThings to do (tick them off in the review)\n", style="bold")
-            body.append(user_text("\n".join(f"☐ {a.text}" for a in step.actions)))
-        title = Text(f"{self.position(step)} · ")
-        title.append(user_text(step.title))
-        self.ui.out.print(Panel(body, title=title, title_align="left"))
+        walk_step(self.ui, step, self.position(step))
 
     def answer(self, step: Step, question: Question, can_go_back: bool = False) -> str:
         """Ask, check and save one answer: 'open', 'closed' (a route now locks the
@@ -391,11 +365,13 @@ class Walk:
 
     def care(self, responses: list[CareResponse]) -> str:
         """Show care responses at once; then help now, the safety plan, a break, or go on."""
-        from exback import care, plan
+        from exback import care
+        from exback.commands.care import walk_plan
+        from exback.render import care_response
 
         help_now = care.load_help(self.content_dir)
         for response in responses:
-            care.show_care(self.ui.out, response, help_now, self.progress().safety_plan)
+            care_response(self.ui.out, response, help_now, self.progress().safety_plan)
         while True:
             choice = self.prompter.menu(
                 "What would help now?",
@@ -413,7 +389,7 @@ class Walk:
             if choice == "help":
                 self.help()
             elif choice == "plan":
-                plan.walk(self.store, self.prompter, self.now)
+                walk_plan(self.store, self.prompter, self.now)
                 self.ui.out.print("Your safety plan is saved; 'exback help-now' shows it first.")
             else:
                 return str(choice)
@@ -457,25 +433,14 @@ class Walk:
         return result
 
     def announce(self, change: RouteChange) -> None:
-        from rich.panel import Panel
-
+        from exback.render import route_closed
         from exback.ui import user_text
 
         route = self.program.routes.get(change.route)
         if route is None:
             return
         if change.active:
-            self.ui.out.print(
-                Panel(
-                    user_text(
-                        f"{' '.join(route.reason.split())}\n\nThe steps about contacting them "
-                        "are closed now. Everything else stays open for you. If you need "
-                        "support right now: exback help-now"
-                    ),
-                    title=user_text(route.title),
-                    border_style="yellow",
-                )
-            )
+            route_closed(self.ui, route)
         else:
             notice = logic.cooling_off_notice(self.program, change, self.today())
             self.ui.out.print(
@@ -541,198 +506,6 @@ class Walk:
         self.change(lambda p: logic.set_actions_done(p, step, done, now))
 
     def show_answers(self, step: Step) -> None:
-        from rich.padding import Padding
-        from rich.text import Text
+        from exback.render import step_answers
 
-        from exback.ui import user_text
-
-        saved = self.progress().steps.get(step.id)
-        out = self.ui.out
-        out.print()
-        heading = Text("Your answers: ", style="bold")
-        heading.append(user_text(step.title, style="bold"))
-        out.print(heading)
-        for question in step.questions:
-            answer = saved.answers.get(question.id) if saved else None
-            shown = "(not answered)" if answer is None else logic.describe(question, answer.value)
-            out.print(user_text(question.prompt, style="bold"))
-            out.print(Padding(user_text(shown), (0, 0, 0, 2)))
-        if step.actions:
-            done = set(saved.actions_done) if saved else set()
-            out.print(Text("Things to do", style="bold"))
-            for action in step.actions:
-                mark = "☑" if action.id in done else "☐"
-                out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))
-
-
-# --- answers from a file --------------------------------------------------------------
-
-
-@dataclass
-class AnswersApplied:
-    """What `apply_answers_file` saved, and what the person must be told at once."""
-
-    summary: str
-    care: list[CareResponse]
-    """Care responses the answers brought (each also recorded in progress.care_log)."""
-    text_needs_care: bool
-    """A text answer holds words of danger or despair (nothing about it is stored)."""
-    notices: list[str]
-    """Plain words about routes the answers switched off (cooling off)."""
-
-
-def apply_answers_file(
-    program: Program, store: Store, path: Path, now: dt.datetime, today: dt.date
-) -> AnswersApplied:
-    """Answer from a file: every answer is checked first, then all are saved together.
-
-    Care responses are recorded with the answers, in the same save; the caller shows
-    them (care.show_care) and says the notices.
-    """
-    from exback.care import text_needs_care
-
-    answers = _read_answers_file(path)
-    pressure = answers.pop(PRESSURE_KEY, None)
-    care: list[CareResponse] = []
-    flagged = False
-    changes: list[RouteChange] = []
-    with store.lock():
-        progress = store.load_progress() or logic.new_progress(now)
-        count = 0
-        if pressure is not None:
-            care += _apply_pressure_answers(program, progress, path, pressure, now, today)
-        for step_id, step_answers in answers.items():
-            step = program.step(str(step_id))
-            if step is None:
-                known = ", ".join(s.id for s in program.steps)
-                raise UsageError(f"{path}: unknown step {step_id!r}; steps are: {known}")
-            state = logic.step_state(program, progress, step, today)
-            if state.status == "locked":
-                raise UsageError(f"{path}: step {step_id!r} is locked: {state.reason}")
-            if logic.needs_pressure_check(program, progress, step, today):
-                assert program.pressure_check is not None
-                ids = ", ".join(q.id for q in program.pressure_check.questions)
-                raise UsageError(
-                    f"{path}: step {step_id!r} asks the day's pressure check first; add a "
-                    f"'{PRESSURE_KEY}' section answering: {ids}"
-                )
-            if not isinstance(step_answers, dict):
-                raise UsageError(f"{path}: step {step_id!r}: expected question id -> answer")
-            for question_id, raw in step_answers.items():
-                question = next((q for q in step.questions if q.id == question_id), None)
-                if question is None:
-                    known = ", ".join(q.id for q in step.questions)
-                    raise UsageError(
-                        f"{path}: step {step_id!r}: unknown question {question_id!r}; "
-                        f"questions are: {known}"
-                    )
-                try:
-                    value = logic.check_answer(question, raw)
-                except ValueError as exc:
-                    raise UsageError(
-                        f"{path}: step {step_id!r}, question {question_id!r}: {exc}"
-                    ) from None
-                changes += logic.record_answer(program, progress, step, question, value, now)
-                for response in logic.care_for(program, question, value):
-                    logic.record_care(progress, response, step.id, question.id, value, now)
-                    care.append(response)
-                if isinstance(question, TextQuestion | MultilineQuestion):
-                    flagged |= text_needs_care(program, value)
-                count += 1
-        store.save_progress(progress)
-    notices = [n for c in changes if (n := logic.cooling_off_notice(program, c, today))]
-    return AnswersApplied(
-        summary=f"Saved {count} answer{'s' if count != 1 else ''} from {path}.",
-        care=list({r.id: r for r in care}.values()),
-        text_needs_care=flagged,
-        notices=notices,
-    )
-
-
-PRESSURE_KEY = "pressure_check"
-
-
-def _apply_pressure_answers(
-    program: Program,
-    progress: Progress,
-    path: Path,
-    raw: Any,
-    now: dt.datetime,
-    today: dt.date,
-) -> list[CareResponse]:
-    check = program.pressure_check
-    if check is None:
-        raise UsageError(f"{path}: this program has no pressure check")
-    if not isinstance(raw, dict):
-        raise UsageError(f"{path}: {PRESSURE_KEY}: expected question id -> answer")
-    answers: dict[str, Any] = {}
-    for question in check.questions:
-        try:
-            answers[question.id] = logic.check_answer(question, raw.get(question.id))
-        except ValueError as exc:
-            raise UsageError(f"{path}: {PRESSURE_KEY}, question {question.id!r}: {exc}") from None
-    unknown = sorted(set(raw) - set(answers))
-    if unknown:
-        raise UsageError(f"{path}: {PRESSURE_KEY}: unknown question {unknown[0]!r}")
-    logic.record_pressure_check(program, progress, answers, today, now)
-    care: list[CareResponse] = []
-    for question in check.questions:
-        for response in logic.care_for(program, question, answers[question.id]):
-            logic.record_care(
-                progress, response, PRESSURE_KEY, question.id, answers[question.id], now
-            )
-            care.append(response)
-    return care
-
-
-def _read_answers_file(path: Path) -> dict[str, Any]:
-    from exback.text import inert
-
-    def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in seen:
-                raise UsageError(
-                    f"--answers-file {path}: duplicate key {inert(key)!r}; give each answer once"
-                )
-            seen[key] = value
-        return seen
-
-    from exback.safefile import MiB, UnsafeFileError, read_bytes
-
-    try:  # a regular file (a link to one is fine: the user named it), at most 16 MiB
-        text = read_bytes(path, 16 * MiB, follow=True).decode("utf-8")
-    except UnsafeFileError as exc:
-        raise UsageError(f"--answers-file {inert(str(exc))}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(inert(f"cannot read --answers-file {path}: {exc}")) from None
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text, object_pairs_hook=no_duplicate_keys)
-        else:
-            import yaml
-
-            from exback.content import _check_shape, _first_duplicate_key
-
-            shape = _check_shape(text)  # aliases and deep nesting, before building anything
-            if shape is not None:
-                line, col, _, problem = shape
-                raise UsageError(f"--answers-file {path}:{line}:{col}: {problem}")
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            dupe = _first_duplicate_key(node) if node is not None else None
-            if dupe is not None:
-                mark = dupe.start_mark
-                raise UsageError(
-                    f"--answers-file {path}:{mark.line + 1}:{mark.column + 1}: duplicate key "
-                    f"{inert(str(dupe.value))!r}; give each answer once"
-                )
-            data = yaml.safe_load(text)
-    except UsageError:
-        raise
-    except Exception as exc:  # yaml.YAMLError, json.JSONDecodeError, ValueError, RecursionError
-        # the parser quotes the offending line: shown inert, never raw to the terminal
-        reason = " ".join(str(exc).split()) if not isinstance(exc, RecursionError) else "too deep"
-        raise UsageError(f"--answers-file {path} does not parse: {inert(reason)}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"--answers-file {path}: expected a mapping of step id -> answers")
-    return data
+        step_answers(self.ui, step, self.progress().steps.get(step.id))

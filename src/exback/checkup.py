@@ -1,4 +1,7 @@
-"""`exback doctor`: check the data dir and say what is wrong in plain words; repair on request.
+"""The data dir's check-up for `exback doctor`: what is wrong, in plain words, and its repairs.
+
+`diagnose` only reads; `repair` applies every repair it knows, under the lock. The
+use case (diagnose, ask, repair, report) is commands/doctor.py; the view is in render.py.
 
 Repairs never delete what a person wrote: a bad file is moved aside as
 `<name>.corrupt-<time>` (and the last good `.bak` put back when it is valid); a
@@ -18,7 +21,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
 from exback.migrations import migrate
@@ -43,9 +46,6 @@ from exback.storage import (
     write_file_atomic,
 )
 from exback.words import count
-
-if TYPE_CHECKING:
-    from exback.ui import UI
 
 # tempfile.mkstemp names: our prefix `.<name>.`, 8 random characters, our suffix
 _OWN_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
@@ -637,56 +637,3 @@ def _temp_finding(path: Path) -> Finding:
         repair="remove it",
         fix=fix,
     )
-
-
-# --- the report ----------------------------------------------------------------------
-
-
-def report(store: Store, findings: list[Finding], changes: list[str]) -> dict[str, Any]:
-    """The `doctor --json` document; `healthy` is true when no problem remains."""
-    problems = [f.to_json() for f in findings if f.problem]
-    return {
-        "data_dir": str(store.root),
-        "exists": store.root.exists(),
-        "healthy": not problems,
-        "problems": problems,
-        "notes": [f.to_json() for f in findings if not f.problem],
-        "changes": changes,
-    }
-
-
-def render(ui: UI, data: dict[str, Any]) -> None:
-    """The report for a person: problems with their repair, notes, what was changed."""
-    from exback.ui import user_text
-
-    out = ui.out
-    out.print(user_text(f"Data dir: {data['data_dir']}"), soft_wrap=True)
-    if not data["exists"]:
-        out.print("Nothing is saved yet: the folder appears with your first answer or note.")
-    for change in data["changes"]:
-        out.print(user_text(f"  changed: {change}", style="green"), soft_wrap=True)
-    for item in data["problems"]:
-        line = f"  ✘ {_name(item['path'], data)}: {item['problem']}"
-        out.print(user_text(line, style="red"), soft_wrap=True)
-        if item["repair"]:
-            out.print(user_text(f"      --repair would {item['repair']}"), soft_wrap=True)
-    for item in data["notes"]:
-        line = f"  • {_name(item['path'], data)}: {item['note']}"
-        out.print(user_text(line), soft_wrap=True)
-    problems = data["problems"]
-    if not problems:
-        out.print("All good: nothing to fix.", style="bold")
-        return
-    fixable = sum(1 for p in problems if p["repair"])
-    summary = f"{count(len(problems), 'problem')} found."
-    if fixable:
-        summary += " Run 'exback doctor --repair' to fix what exback can (it asks first)."
-    if fixable < len(problems):
-        summary += " The rest need you: see above."
-    out.print(summary, style="bold", soft_wrap=True)
-
-
-def _name(path: str, data: dict[str, Any]) -> str:
-    """A file by its name inside the data dir, anything else by its whole path."""
-    inside = Path(path).parent == Path(data["data_dir"])
-    return Path(path).name if inside else path
