@@ -79,8 +79,8 @@ def test_content_text_is_shown_inert(runner, hostile_content: Path, argv: list[s
 
 
 def test_a_path_with_markup_is_shown_not_parsed(tmp_path: Path, capsys) -> None:
+    from exback.commands.walk import Walk
     from exback.content import load_program
-    from exback.wizard import Walk
 
     root = tmp_path / "x[/]y[bold]\x1b[2J"
     program: Program = load_program(CONTENT)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from exback.commands.start import apply_answers, read_answers_file
+from exback.commands.walk import Walk
 from exback.content import load_program
 from exback.errors import NotInteractiveError, UsageError
 from exback.storage import Store
 from exback.ui import UI
-from exback.wizard import Walk
 
 from .conftest import CONTENT, PACKAGED
 

@@ -18,7 +18,7 @@ API (for the walk, answers files and commands):
   or urge note, a text answer) holds words of danger or despair
   (content/care_phrases.yaml, matched on this machine; nothing is stored).
 - `checkin_needs_care(mood, urge)`: mood 1, or urge 10 with mood 2 or lower.
-- `gentle_line(has_plan)` / `say_gentle_line(ui, store)`: the one quiet line on
+- `gentle_line(has_plan)`: the one quiet line on
   stderr after such text is saved, pointing to `exback help-now` (and to the
   safety plan when there is one).
 - `render.help_now_text(help_now, plan)`: the text `exback help-now` prints.
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
         Question,
     )
     from exback.phrases import Matcher
-    from exback.storage import Store
-    from exback.ui import UI
 
 HELP_NOW_FALLBACK = (
     "If you or someone else is in danger, call your local emergency number now. "
@@ -129,16 +127,6 @@ def gentle_line(has_plan: bool) -> str:
         "If things feel unsafe or too heavy right now, you don't have to hold it alone: "
         f"exback help-now shows who you can reach, at any hour.{plan}"
     )
-
-
-def say_gentle_line(ui: UI, store: Store) -> None:
-    """Print the gentle line on stderr; whether there is a plan is read, never required."""
-    from exback import safety_plan
-
-    has_plan = False
-    with contextlib.suppress(ExbackError, OSError):
-        has_plan = safety_plan.has_plan(store.load_progress())
-    ui.say(gentle_line(has_plan))
 
 
 def program_or_none(load: Callable[[], Program]) -> Program | None:

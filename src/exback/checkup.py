@@ -51,7 +51,7 @@ from exback.words import count
 _OWN_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX) + "$")
 _KEPT = re.compile(r"\.(torn|corrupt)-\d{8}T\d{6}(-\d+)?$")
 _MAX_LINES_NAMED = 5
-_MAX_ROUNDS = 10
+MAX_ROUNDS = 10
 _MAX_DROPPED = 10_000
 _RECORD_MAPS = {"steps", "answers"}  # mappings whose entries are records of their own
 _OPTIONAL_TOP = {"no_contact"}  # a whole top-level record that may be left out
@@ -119,43 +119,10 @@ def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Fi
     return findings
 
 
-def repair(store: Store, now: dt.datetime) -> list[str]:
-    """Apply every repair doctor knows (under the lock); return what was changed.
-
-    Each round fixes at most one thing per file, then looks again, so that one
-    `doctor --repair` finishes what one repair makes visible (an interrupted
-    restore, then the files it wrote).
-    """
-    if _foreign(store):
-        raise StorageError(
-            f"{store.root} belongs to another user; doctor repairs only a folder you own. "
-            "Nothing was changed; pass --data-dir to name your own"
-        )
-    try:
-        changes = _fix_folder_mode(store)  # first: a folder you cannot write cannot hold the lock
-        with store.lock():
-            for _ in range(_MAX_ROUNDS):
-                done: set[Path] = set()
-                made: list[str] = []
-                for finding in diagnose(store, now, check_lock=False):
-                    if finding.fix is not None and finding.path not in done:
-                        done.add(finding.path)
-                        made.extend(finding.fix())
-                changes.extend(made)
-                if not made:
-                    break
-    except OSError as exc:
-        raise StorageError(
-            f"cannot repair {store.root}: {exc.strerror or exc} ({exc.filename or store.root}); "
-            f"done so far: {'; '.join(changes) or 'nothing'}"
-        ) from None
-    return changes
-
-
 # --- permissions and the lock ------------------------------------------------------
 
 
-def _foreign(store: Store) -> bool:
+def foreign(store: Store) -> bool:
     try:
         return store.root.stat().st_uid != os.getuid()
     except OSError:
@@ -163,7 +130,7 @@ def _foreign(store: Store) -> bool:
 
 
 def _check_folder_mode(store: Store) -> list[Finding]:
-    if _foreign(store):
+    if foreign(store):
         owner = store.root.stat().st_uid
         return [
             Finding(
@@ -181,12 +148,12 @@ def _check_folder_mode(store: Store) -> list[Finding]:
             store.root,
             f"the folder's permissions are {mode:04o} ({why}); they should be {DIR_MODE:04o}",
             repair=f"set them to {DIR_MODE:04o}",
-            fix=lambda: _fix_folder_mode(store),
+            fix=lambda: fix_folder_mode(store),
         )
     ]
 
 
-def _fix_folder_mode(store: Store) -> list[str]:
+def fix_folder_mode(store: Store) -> list[str]:
     if not store.root.is_dir() or stat.S_IMODE(store.root.stat().st_mode) == DIR_MODE:
         return []
     store.root.chmod(DIR_MODE)

@@ -4,7 +4,7 @@ How a command runs:
 1. `main()` calls the Typer app; the root callback reads the global options
    (--data-dir, --content-dir, --no-color, --debug, --lock-timeout) into a `Session`.
 2. The command parses its options and calls one use case in `commands/` (or the
-   walk, `wizard.Walk`), handing it what it needs through the Session: the store,
+   walk, `commands.walk.Walk`), handing it what it needs through the Session: the store,
    the program (lazily, from the cache), the moment, and a `Prompter` when it may
    ask. Commands that do not prompt never import questionary.
 3. The use case owns the change: `with store.update(now) as progress:` (or the
@@ -970,8 +970,9 @@ def start(
     continue where you left off, choose or review a step, or see the countdown.
     Ctrl-C at any question keeps what you answered (exit 130).
     """
-    from exback import render, wizard
+    from exback import render
     from exback.commands import start as starting
+    from exback.commands.walk import Walk
 
     session = _session(ctx)
     program = session.program()
@@ -981,7 +982,7 @@ def start(
         )
         render.answers_applied(session.ui, applied)
         return
-    walk = wizard.Walk(
+    walk = Walk(
         program, session.store, session.ui, now, today, session.show_help_now, session.content_path
     )
     walk.begin(step, interactive=not no_input and stdin_is_terminal())
@@ -989,10 +990,12 @@ def start(
 
 def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
     """After a save: one gentle line on stderr when the text, or a low check-in, needs it."""
-    from exback import care
+    from exback import care, safety_plan
+    from exback.commands.care import plan_for_help
 
     if low or care.any_needs_care(session.program, texts):
-        care.say_gentle_line(session.ui, session.store)
+        plan, _ = plan_for_help(session.store)  # read if it can be; never required
+        session.ui.say(care.gentle_line(safety_plan.has_content(plan)))
 
 
 def stdin_is_terminal() -> bool:

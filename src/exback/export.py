@@ -123,8 +123,6 @@ def _check_version(name: str, data: dict[str, Any], key: str, newest: int, what:
 # --- the Markdown report -------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#!])")
-KEPT, URGE, LOGISTICS, SLIP, OUTSIDE = "✓", "U", "L", "✗", "·"
-_MARKS = {"kept": KEPT, "urge": URGE, "exception": LOGISTICS, "slip": SLIP, "outside": OUTSIDE}
 
 
 def to_markdown(program: Program, snapshot: Snapshot, now: dt.datetime, version: str) -> str:
@@ -294,31 +292,23 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
     out += calendar(record, today)
     out += [
         "",
-        f"{KEPT} kept, {URGE} urge resisted, {LOGISTICS} logistics contact, "
-        f"{SLIP} slip, {OUTSIDE} outside a no-contact period.",
+        f"{nocontact.MARKS['kept']} kept, {nocontact.MARKS['urge']} urge resisted, "
+        f"{nocontact.MARKS['exception']} logistics contact, {nocontact.MARKS['slip']} slip, "
+        f"{nocontact.MARKS['outside']} outside a no-contact period.",
         "",
     ]
     return out
 
 
-def day_mark(record: NoContactRecord, day: dt.date) -> str:
-    """One calendar day's mark: its most serious event, else kept or outside a period."""
-    return _MARKS[nocontact.day_kind(record, day)]
-
-
 def calendar(record: NoContactRecord, today: dt.date) -> list[str]:
-    """A Markdown table, one row per week (Monday first), from the first run to today."""
-    last_planned = max(r.started_on + dt.timedelta(days=r.days - 1) for r in record.runs)
-    last_event = max((e.on for e in record.events), default=last_planned)
+    """A Markdown table, one row per week (Monday first): nocontact.calendar, marked."""
     rows = [
         "| Week of | Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
         "| --- | :-: | :-: | :-: | :-: | :-: | :-: | :-: |",
     ]
-    for week in nocontact.calendar_weeks(record, min(today, max(last_planned, last_event))):
-        monday = next(d for d in week if d is not None)
-        monday -= dt.timedelta(days=monday.weekday())
-        cells = [day_mark(record, d) if d is not None else " " for d in week]
-        rows.append(f"| {monday.isoformat()} | " + " | ".join(cells) + " |")
+    for week in nocontact.calendar(record, today):
+        cells = [nocontact.MARKS[day[1]] if day is not None else " " for day in week.days]
+        rows.append(f"| {week.monday.isoformat()} | " + " | ".join(cells) + " |")
     return rows
 
 

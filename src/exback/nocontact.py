@@ -169,10 +169,20 @@ class Week:
     days: list[tuple[dt.date, DayKind] | None]
 
 
-def calendar(record: NoContactRecord, last: dt.date) -> list[Week]:
-    """The calendar from the first run's start to `last`, one `Week` per row."""
+def calendar_end(record: NoContactRecord, today: dt.date) -> dt.date:
+    """The calendar's last day: today, or earlier when every run and event ended before it."""
+    last_planned = max(r.started_on + dt.timedelta(days=r.days - 1) for r in record.runs)
+    last_event = max((e.on for e in record.events), default=last_planned)
+    return min(today, max(last_planned, last_event))
+
+
+def calendar(record: NoContactRecord, today: dt.date) -> list[Week]:
+    """The calendar from the first run's start to `calendar_end`, one `Week` per row.
+
+    Every view of it (`exback nocontact`, its JSON, the Markdown report) uses this.
+    """
     weeks = []
-    for week in calendar_weeks(record, last):
+    for week in calendar_weeks(record, calendar_end(record, today)):
         first = next(d for d in week if d is not None)
         weeks.append(
             Week(

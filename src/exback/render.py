@@ -470,7 +470,7 @@ def safety_plan_view(ui: UI, plan: SafetyPlan | None) -> None:
     out.print("Change it any time with: exback safety-plan. Help now: exback help-now")
 
 
-# the walk (wizard.Walk) draws its views here
+# the walk (commands.walk.Walk) draws its views here
 
 
 def walk_welcome(ui: UI, steps: int, root: Path) -> None:

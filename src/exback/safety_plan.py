@@ -126,7 +126,11 @@ def set_section(progress: Progress, section_id: str, text: str, now: dt.datetime
 
 def has_plan(progress: Progress | None) -> bool:
     """Whether the person has written anything in their plan."""
-    plan = progress.safety_plan if progress else None
+    return has_content(progress.safety_plan if progress else None)
+
+
+def has_content(plan: SafetyPlan | None) -> bool:
+    """Whether anything is written in this plan."""
     return plan is not None and any(str(a.value).strip() for a in plan.sections.values())
 
 

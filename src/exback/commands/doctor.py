@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exback import checkup
+from exback.errors import StorageError
 
 if TYPE_CHECKING:
     from exback.storage import Store
@@ -49,9 +51,43 @@ def run_doctor(
     if repair and any(f.fix for f in findings):
         if confirm is not None and not confirm(report(store, findings, [])):
             return DoctorResult(report(store, findings, []), declined=True)
-        changes = checkup.repair(store, now())
+        changes = repair_all(store, now())
         findings = checkup.diagnose(store, now())
     return DoctorResult(report(store, findings, changes))
+
+
+def repair_all(store: Store, now: dt.datetime) -> list[str]:
+    """Apply every repair doctor knows, under the lock; return what was changed.
+
+    Each round fixes at most one thing per file, then looks again, so that one
+    `doctor --repair` finishes what one repair makes visible (an interrupted
+    restore, then the files it wrote).
+    """
+    if checkup.foreign(store):
+        raise StorageError(
+            f"{store.root} belongs to another user; doctor repairs only a folder you own. "
+            "Nothing was changed; pass --data-dir to name your own"
+        )
+    changes: list[str] = []
+    try:
+        changes += checkup.fix_folder_mode(store)  # first: an unwritable folder holds no lock
+        with store.lock():
+            for _ in range(checkup.MAX_ROUNDS):
+                done: set[Path] = set()
+                made: list[str] = []
+                for finding in checkup.diagnose(store, now, check_lock=False):
+                    if finding.fix is not None and finding.path not in done:
+                        done.add(finding.path)
+                        made.extend(finding.fix())
+                changes.extend(made)
+                if not made:
+                    break
+    except OSError as exc:
+        raise StorageError(
+            f"cannot repair {store.root}: {exc.strerror or exc} ({exc.filename or store.root}); "
+            f"done so far: {'; '.join(changes) or 'nothing'}"
+        ) from None
+    return changes
 
 
 def report(store: Store, findings: list[checkup.Finding], changes: list[str]) -> Report:

@@ -8,7 +8,7 @@
   (by its suffix), with no duplicate keys, aliases or deep nesting.
 - `apply_answers_file(...)` is the two together, as `exback start --answers-file` runs them.
 
-The interactive walk is `wizard.Walk`.
+The interactive walk is `commands.walk.Walk`.
 """
 
 from __future__ import annotations
