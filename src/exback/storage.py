@@ -176,18 +176,16 @@ class Store:
         self.check_root()
         if live:
             self.check_pending()
-        try:
-            raw = (
+        raw = _read_data(
+            path,
+            lambda: (
                 self._read_live(path, PROGRESS_LIMIT)
                 if live
                 else read_checked(path, PROGRESS_LIMIT)
-            )
-        except FileNotFoundError:
+            ),
+        )
+        if raw is None:
             return None
-        except UnsafeFileError as exc:
-            raise _unsafe(exc) from None
-        except OSError as exc:
-            raise _storage_error(exc, path, "read") from exc
         data = parse_progress_json(path, raw)
         return self._progress_from(path, data)
 
@@ -353,14 +351,9 @@ class Store:
     def read_pending(self) -> dict[str, bytes] | None:
         """The files of an interrupted restore; None if none; exit 3 if it is damaged."""
         path = self.root / PENDING
-        try:
-            raw = read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT)
-        except FileNotFoundError:
+        raw = _read_data(path, lambda: read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT))
+        if raw is None:
             return None
-        except UnsafeFileError as exc:
-            raise _unsafe(exc) from None
-        except OSError as exc:
-            raise _storage_error(exc, path, "read") from exc
         try:
             files = json.loads(raw)["files"]
             result = {str(k): str(v).encode("utf-8") for k, v in files.items()}
@@ -677,6 +670,18 @@ def _corrupt(path: Path, where: str, what: str) -> DataCorruptError:
     line, _, col = where.partition(":")
     error.detail = f"line {line}, column {col}: {what}"
     return error
+
+
+def _read_data(path: Path, read: Callable[[], bytes]) -> bytes | None:
+    """A data file's bytes; None when it is missing; exit 3 if unsafe, 1 if unreadable."""
+    try:
+        return read()
+    except FileNotFoundError:
+        return None
+    except UnsafeFileError as exc:
+        raise _unsafe(exc) from None
+    except OSError as exc:
+        raise _storage_error(exc, path, "read") from exc
 
 
 def _unsafe(exc: UnsafeFileError) -> DataCorruptError:
