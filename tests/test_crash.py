@@ -228,6 +228,7 @@ def test_four_processes_100_journal_adds_each_with_answer_saves(
 # --- the lock --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_second_process_waits_for_the_lock_then_gives_up_or_proceeds(
     runner, data_dir: Path
 ) -> None:

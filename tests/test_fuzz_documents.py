@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -172,6 +173,7 @@ def _round_trip(data_dir: Path, tmp: Path) -> None:
     assert Store(again).read_journal().entries == Store(data_dir).read_journal().entries
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(progress=progress_docs(), journal=journals())
 def test_restore_accepts_only_what_works_everywhere(progress: Any, journal: list[Any]) -> None:
@@ -218,6 +220,7 @@ def jrnl_exports(draw: st.DrawFn) -> dict[str, Any]:
     return {"tags": {}, "entries": entries}
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(journal=st.one_of(journals(min_size=1), jrnl_exports()))
 def test_import_accepts_only_what_works_everywhere(journal: Any) -> None:
