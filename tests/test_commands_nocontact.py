@@ -79,8 +79,8 @@ def test_a_second_start_is_refused_without_a_person_and_kept_on_no(
 
 
 def test_a_finished_countdown_starts_again_without_asking(store: Store, program: Program) -> None:
-    cases.start(store, program, 2, False, TODAY, NOW, None)
-    assert cases.start(store, program, 5, False, TODAY + dt.timedelta(days=2), NOW, None)
+    cases.start(store, program, 14, False, TODAY, NOW, None)
+    assert cases.start(store, program, 20, False, TODAY + dt.timedelta(days=14), NOW, None)
 
 
 def test_logging_before_a_start_is_refused_and_saves_nothing(

@@ -229,13 +229,15 @@ def test_dst_change_neither_loses_nor_adds_a_day(runner, monkeypatch) -> None:
     try:
         # 23:30 local on 28 March; clocks go forward at 02:00 local on 29 March
         with time_machine.travel("2026-03-28 22:30:00+00:00", tick=False):
-            run(runner, "nocontact", "start", "--days", "2")
+            run(runner, "nocontact", "start", "--days", "14")
             assert nc_json(runner)["started_on"] == "2026-03-28"
         with time_machine.travel("2026-03-28 23:30:00+00:00", tick=False):  # 00:30 local, 29th
             assert nc_json(runner)["day"] == 2
-        with time_machine.travel("2026-03-29 22:10:00+00:00", tick=False):  # 00:10 local, 30th
+        with time_machine.travel("2026-04-10 21:50:00+00:00", tick=False):  # 23:50 local, 10th
+            assert nc_json(runner)["complete"] is False
+        with time_machine.travel("2026-04-10 22:10:00+00:00", tick=False):  # 00:10 local, 11th
             data = nc_json(runner)
-            assert data["complete"] is True and data["ends_on"] == "2026-03-30"
+            assert data["complete"] is True and data["ends_on"] == "2026-04-11"
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
@@ -246,7 +248,7 @@ def test_moving_across_time_zones_uses_the_local_calendar_day(runner, monkeypatc
     time.tzset()
     try:
         with time_machine.travel("2026-05-01 14:00:00+00:00", tick=False):  # 23:00 in Tokyo
-            run(runner, "nocontact", "start", "--days", "10")
+            run(runner, "nocontact", "start", "--days", "14")
         monkeypatch.setenv("TZ", "America/New_York")
         time.tzset()
         with time_machine.travel("2026-05-01 16:00:00+00:00", tick=False):  # 12:00 in New York
@@ -254,7 +256,7 @@ def test_moving_across_time_zones_uses_the_local_calendar_day(runner, monkeypatc
             assert (data["started_on"], data["day"], data["days_remaining"]) == (
                 "2026-05-01",
                 1,
-                10,
+                14,
             )
     finally:
         monkeypatch.setenv("TZ", "UTC")

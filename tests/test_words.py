@@ -122,7 +122,7 @@ def test_one_of_anything_is_singular_everywhere(runner, data_dir: Path, tmp_path
         said.append(result.stdout + result.stderr)
 
     with time_machine.travel("2026-03-01 09:00:00+00:00", tick=False):
-        say("nocontact", "start", "--days", "1")
+        say("nocontact", "start", "--days", "14")
         say("nocontact", "urge", "--note", "saw a photo")
         say("nocontact", "exception", "--reason", "keys")
         say("checkin", "--mood", "5", "--urge", "3")

@@ -563,7 +563,11 @@ def nocontact_start(
     days: Annotated[
         int | None,
         typer.Option(
-            "--days", min=1, max=365, help="Length in days, 1 to 365 [default: from the program]."
+            "--days",
+            min=1,
+            max=365,
+            help="Length in days: at least the program's minimum (14 in the built-in "
+            "program, more if they asked for space), at most 365 [default: from the program].",
         ),
     ] = None,
     restart: Annotated[

@@ -52,6 +52,8 @@ class Choice(Frozen):
     route: Id | None = None
     pause: bool = False
     care: Id | None = None
+    min_no_contact_days: Annotated[int, Field(ge=14, le=365)] | None = None
+    """Picking it lengthens the shortest no-contact period (e.g. they asked for space)."""
 
 
 class _Question(Frozen):
@@ -224,9 +226,11 @@ class CareResponse(Frozen):
 
 
 class NoContactDefaults(Frozen):
-    """The countdown's defaults and the contact that does not break it."""
+    """The countdown's defaults, its minimum, and the contact that does not break it."""
 
     default_days: Annotated[int, Field(ge=1, le=365)] = 30
+    min_days: Annotated[int, Field(ge=14, le=365)] = 14
+    """No countdown is shorter, on any path (the articles speak of weeks)."""
     choices: Annotated[list[Annotated[int, Field(ge=1, le=365)]], Field(min_length=1)] = [
         14,
         21,
@@ -235,6 +239,13 @@ class NoContactDefaults(Frozen):
         60,
     ]
     exceptions: list[Text] = []
+
+    @model_validator(mode="after")
+    def _check(self) -> NoContactDefaults:
+        short = [d for d in [self.default_days, *self.choices] if d < self.min_days]
+        if short:
+            raise ValueError(f"{short[0]} days is below min_days ({self.min_days})")
+        return self
 
 
 class PressureCheck(Frozen):

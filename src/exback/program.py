@@ -307,6 +307,39 @@ def _sync_routes(
     return changes
 
 
+def min_no_contact_days(program: Program, progress: Progress | None) -> tuple[int, str | None]:
+    """The shortest countdown allowed now, and the answer that lengthened it (or None).
+
+    The program's `min_days`, or longer when a saved answer's choice asks for more
+    (they asked for space, say).
+    """
+    days, why = program.no_contact.min_days, None
+    for step in program.steps:
+        saved = progress.steps.get(step.id) if progress else None
+        if saved is None:
+            continue
+        for question in step.questions:
+            answer = saved.answers.get(question.id)
+            if answer is None or not isinstance(question, ChoiceQuestion | MultiQuestion):
+                continue
+            picked = answer.value if isinstance(answer.value, list) else [answer.value]
+            for choice in question.choices:
+                longer = choice.min_no_contact_days
+                if choice.value in picked and longer is not None and longer > days:
+                    days, why = longer, choice.label
+    return days, why
+
+
+def check_no_contact_days(program: Program, progress: Progress | None, days: int) -> None:
+    """ValueError naming the minimum when `days` is shorter than it."""
+    least, why = min_no_contact_days(program, progress)
+    if days < least:
+        reason = f" (you answered: {why})" if why else ""
+        raise ValueError(
+            f"a no-contact period is at least {least} days{reason}; {days} is too short"
+        )
+
+
 def selected_routes(program: Program, progress: Progress) -> set[str]:
     """Routes chosen by the saved answers."""
     routes: set[str] = set()

@@ -181,22 +181,23 @@ class Prompter:
         typed = self.ask(TextQuestion(id="word", kind="text", prompt=message, required=False))
         return bool(typed == word)
 
-    def days(self, choices: list[int], suggested: int) -> int:
-        """The length of a no-contact period: typed, with the program's suggestions named."""
-        listed = ", ".join(str(d) for d in choices)
-        question = TextQuestion(
-            id="days",
-            kind="text",
-            prompt="How many days will your no-contact period be?",
-            help=f"The program suggests {suggested}; others choose one of {listed}. "
-            "Any whole number from 1 to 365 works.",
-        )
-        lines: list[RenderableType] = [self._text(question.prompt, "bold")]
-        assert question.help is not None
-        lines.append(self._text(question.help))
-        how = "Type a number of days from 1 to 365"
-        reading = Reading(how, lambda t: _number(t, 1, 365), kept=str(suggested))
-        return int(self._read(lines, question.prompt, reading))
+    def days(self, choices: list[int], suggested: int, least: int, why: str | None = None) -> int:
+        """The length of a no-contact period, at least `least` days (`why`: what set it)."""
+        listed = ", ".join(str(d) for d in choices if d >= least)
+        suggested = max(suggested, least)
+        lines: list[RenderableType] = [
+            self._text("How many days will your no-contact period be?", "bold"),
+            self._text(
+                f"The program suggests {suggested}"
+                + (f"; others choose one of {listed}" if listed else "")
+                + f". At least {least} days"
+                + (f", because you answered: {why}" if why else "")
+                + "; at most 365."
+            ),
+        ]
+        how = f"Type a number of days from {least} to 365"
+        reading = Reading(how, lambda t: _number(t, least, 365), kept=str(suggested))
+        return int(self._read(lines, "How many days will your no-contact period be?", reading))
 
     # --- the machinery -----------------------------------------------------------------
 
@@ -285,7 +286,8 @@ class Prompter:
                 try:
                     reading.value(document.text)
                 except ValueError as exc:
-                    raise ValidationError(message=str(exc)) from None
+                    # the cursor stays where the person was typing, at the end
+                    raise ValidationError(len(document.text), str(exc)) from None
 
         plain = self.ui.plain
         prompt = questionary.text(

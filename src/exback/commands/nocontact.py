@@ -71,10 +71,15 @@ def start(
     A running countdown is restarted only with `restart` or after a yes.
     """
     settings = program.no_contact
-    if days is None and prompter is not None:
-        days = prompter.days(settings.choices, settings.default_days)
-    days = days or settings.default_days
     saved = store.load_progress()
+    least, why = logic.min_no_contact_days(program, saved)
+    if days is None and prompter is not None:
+        days = prompter.days(settings.choices, settings.default_days, least, why)
+    days = days or max(settings.default_days, least)
+    try:
+        logic.check_no_contact_days(program, saved, days)
+    except ValueError as exc:
+        raise UsageError(f"--days: {exc}; nothing was changed") from None
     if nocontact.running(saved.no_contact if saved else None, today) and not restart:
         if prompter is None:
             raise UsageError(ALREADY_RUNNING)

@@ -453,7 +453,8 @@ class Walk:
             self.show_countdown()
             return
         settings = self.program.no_contact
-        days = self.prompter.days(settings.choices, settings.default_days)
+        least, why = logic.min_no_contact_days(self.program, self.progress())
+        days = self.prompter.days(settings.choices, settings.default_days, least, why)
         now, today = self.now(), self.today()
 
         def edit(progress: Progress) -> None:
