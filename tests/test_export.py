@@ -97,6 +97,7 @@ def seed(data_dir: Path) -> Store:
         {"unanswered": "none", "asked_space": "not_asked", "easing_pain": "mostly_pain"},
         dt.date(2026, 11, 9),
         at(9),
+        ["reach_out"],
     )
     with store.lock():
         store.save_progress(progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from exback import cli
 from exback.content import load_program
 from exback.models import NoContactDefaults
 
-from .conftest import PACKAGED, run, type_into
+from .conftest import PACKAGED, run, sample_answer, type_into
 
 ENTER = "\r"
 
@@ -66,3 +67,21 @@ def test_content_cannot_go_below_fourteen_days() -> None:
     with pytest.raises(ValueError, match="below min_days"):
         NoContactDefaults(min_days=21, choices=[14, 30])
     assert load_program(PACKAGED).no_contact.min_days >= 14
+
+
+def test_each_contact_step_asks_its_own_pressure_check(runner, data_dir: Path) -> None:
+    """The check before one contact step does not open the next one the same day."""
+    from exback import program as logic
+    from exback.models import Progress
+
+    program = load_program(PACKAGED)
+    contact = [s for s in program.steps if s.contact]
+    now = dt.datetime(2026, 11, 29, 9, 0, tzinfo=dt.timezone.utc)
+    progress = Progress(created_at=now, updated_at=now)
+    calm = {q.id: sample_answer(q) for q in program.pressure_check.questions}
+    assert all(logic.needs_pressure_check(program, progress, s, now.date()) for s in contact)
+    logic.record_pressure_check(program, progress, calm, now.date(), now, [contact[0].id])
+    assert not logic.needs_pressure_check(program, progress, contact[0], now.date())
+    assert logic.needs_pressure_check(program, progress, contact[1], now.date())
+    tomorrow = now.date() + dt.timedelta(days=1)
+    assert logic.needs_pressure_check(program, progress, contact[0], tomorrow)

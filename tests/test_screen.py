@@ -91,7 +91,9 @@ def seed_all_open_but(data_dir: Path, target: Step, pressure_checked: bool = Tru
                 )
             ]
         ),
-        pressure_checks=[PressureRecord(on=today, at=now, answers={}, paused=False)]
+        pressure_checks=[
+            PressureRecord(on=today, at=now, answers={}, paused=False, steps=[target.id])
+        ]
         if pressure_checked
         else [],
     )

@@ -496,6 +496,8 @@ class PressureRecord(Saved):
     at: Moment
     answers: dict[Id, AnswerValue]
     paused: bool
+    steps: list[Id] = []
+    """The contact steps it was asked before (each step asks its own)."""
 
 
 class CareShown(Saved):

@@ -116,10 +116,10 @@ def paused_today(progress: Progress, today: dt.date) -> bool:
 
 
 def needs_pressure_check(program: Program, progress: Progress, step: Step, today: dt.date) -> bool:
-    """A contact step asks the pressure check first, once a day."""
+    """A contact step asks the pressure check before it opens: each step, each day."""
     if not step.contact or program.pressure_check is None:
         return False
-    return not any(r.on == today for r in progress.pressure_checks)
+    return not any(r.on == today and step.id in r.steps for r in progress.pressure_checks)
 
 
 def record_pressure_check(
@@ -128,8 +128,12 @@ def record_pressure_check(
     answers: dict[str, Any],
     today: dt.date,
     now: dt.datetime,
+    steps: list[str],
 ) -> PressureRecord:
-    """Save checked pressure-check answers; any `pause` choice pauses contact steps today."""
+    """Save checked pressure-check answers, asked before `steps`.
+
+    Any `pause` choice pauses every contact step for the rest of the day.
+    """
     check = program.pressure_check
     assert check is not None
     paused = False
@@ -138,7 +142,7 @@ def record_pressure_check(
         if isinstance(question, ChoiceQuestion | MultiQuestion):
             picked = value if isinstance(value, list) else [value]
             paused |= any(c.pause and c.value in picked for c in question.choices)
-    record = PressureRecord(on=today, at=now, answers=answers, paused=paused)
+    record = PressureRecord(on=today, at=now, answers=answers, paused=paused, steps=steps)
     progress.pressure_checks.append(record)
     progress.updated_at = now
     return record

@@ -86,8 +86,9 @@ def apply_answers(
     changes: list[RouteChange] = []
     count = 0
     with store.update(now) as progress:
-        if pressure is not None:
-            care += _apply_pressure_answers(program, progress, source, pressure, now, today)
+        if pressure is not None:  # asked before every contact step answered in this file
+            steps = [s.id for s in program.steps if s.contact and s.id in answers]
+            care += _apply_pressure_answers(program, progress, source, pressure, now, today, steps)
         for step_id, step_answers in answers.items():
             step = program.step(str(step_id))
             if step is None:
@@ -150,6 +151,7 @@ def _apply_pressure_answers(
     raw: Any,
     now: dt.datetime,
     today: dt.date,
+    steps: list[str],
 ) -> list[CareResponse]:
     check = program.pressure_check
     if check is None:
@@ -165,7 +167,7 @@ def _apply_pressure_answers(
     unknown = sorted(set(raw) - set(answers))
     if unknown:
         raise UsageError(f"{source}: {PRESSURE_KEY}: unknown question {unknown[0]!r}")
-    logic.record_pressure_check(program, progress, answers, today, now)
+    logic.record_pressure_check(program, progress, answers, today, now, steps)
     care: list[CareResponse] = []
     for question in check.questions:
         for response in logic.care_for(program, question, answers[question.id]):

@@ -308,7 +308,7 @@ class Walk:
             index += 1
         now, today = self.now(), self.today()
         record = self.change(
-            lambda p: logic.record_pressure_check(self.program, p, answers, today, now)
+            lambda p: logic.record_pressure_check(self.program, p, answers, today, now, [step.id])
         )
         if record.paused:
             pressure_check_paused(self.ui, check, step)
