@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import nocontact
 from exback import program as logic
 from exback.errors import Interrupted, NotInteractiveError, UsageError
 from exback.models import (
@@ -35,6 +34,7 @@ from exback.models import (
     Step,
 )
 from exback.prompts import GoBack, Option, Prompter
+from exback.ui import user_text
 
 if TYPE_CHECKING:
     from exback.storage import Store
@@ -222,23 +222,21 @@ class Walk:
             self.help()
 
     def show_countdown(self, brief: bool = False) -> None:
+        """The countdown in the sentence every view uses (words.countdown_line)."""
+        from exback.words import countdown_line
+
         progress = self.progress()
         cd = logic.countdown(progress.no_contact, self.today())
-        label = logic.countdown_label(self.program, progress)
-        if cd is None:
-            if not brief:
-                self.ui.out.print(
-                    "The no-contact countdown has not started; the step "
-                    "'Give each other space' starts it."
-                )
-            return
-        if cd.complete:
-            self.ui.out.print(f"{label}: {cd.days} days complete. Well done.")
-        else:
+        if cd is not None:
+            label = logic.countdown_label(self.program, progress)
+            self.ui.out.print(user_text(countdown_line(label, cd)))
+        elif not brief:
+            starter = next((s.title for s in self.program.steps if s.starts_no_contact), None)
             self.ui.out.print(
-                f"{label}: day {cd.day} of {cd.days}, {cd.days_remaining} to go "
-                f"(ends {cd.ends_on.isoformat()}). The steps open meanwhile are in "
-                "'Choose another step'."
+                user_text(
+                    "The no-contact countdown has not started"
+                    + (f"; the step '{starter}' starts it." if starter else ".")
+                )
             )
 
     def walk_step(self, step: Step) -> str:
@@ -434,7 +432,6 @@ class Walk:
 
     def announce(self, change: RouteChange) -> None:
         from exback.render import route_closed
-        from exback.ui import user_text
 
         route = self.program.routes.get(change.route)
         if route is None:
@@ -452,19 +449,15 @@ class Walk:
         if self.progress().no_contact is not None:
             self.show_countdown()
             return
-        settings = self.program.no_contact
-        least, why = logic.min_no_contact_days(self.program, self.progress())
-        days = self.prompter.days(settings.choices, settings.default_days, least, why)
-        now, today = self.now(), self.today()
+        from exback.commands import nocontact as countdown
 
-        def edit(progress: Progress) -> None:
-            if progress.no_contact is None:
-                progress.no_contact = nocontact.start_run(None, days, today, now)
-
-        self.change(edit)
-        exceptions = ", ".join(settings.exceptions) or "none"
+        started = countdown.start(
+            self.store, self.program, None, False, self.today(), self.now(), self.prompter
+        )
+        assert started is not None  # none was running, so nothing to keep
+        exceptions = ", ".join(started.exceptions) or "none"
         self.ui.out.print(
-            f"Your no-contact period has started: {days} days, today is day 1. "
+            f"Your no-contact period has started: {started.days} days, today is day 1. "
             f"Practical matters that may still need a short, polite exchange: {exceptions}."
         )
 
