@@ -67,8 +67,10 @@ class Terminal:
                 return
 
     def text(self) -> str:
-        """The screen as one string of words: lines stripped and joined by spaces."""
-        return " ".join(" ".join(line.split()) for line in self.screen.display if line.strip())
+        """The screen as one string of words: lines stripped and joined by spaces (a
+        panel's side borders left out, so wrapped words inside it read on)."""
+        lines = (line.replace("│", " ") for line in self.screen.display)
+        return " ".join(" ".join(line.split()) for line in lines if line.strip())
 
     def lines(self) -> list[str]:
         return [line.rstrip() for line in self.screen.display]

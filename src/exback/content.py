@@ -108,6 +108,7 @@ def load_program(directory: Path) -> Program:
         routes=program_file.routes,
         pressure_check=program_file.pressure_check,
         care=program_file.care,
+        holds=program_file.holds,
         care_phrases=phrases,
     )
 
@@ -521,6 +522,7 @@ def _check_program(
                             f"unknown route {choice.route!r} (routes: {route_names})",
                         )
                     )
+    issues.extend(_check_holds_and_waits(program, doc, steps, known))
     cycle = _find_cycle(
         {s: [r for r in st.requires.steps if r in steps] for s, (st, _) in steps.items()}
     )
@@ -529,6 +531,75 @@ def _check_program(
         issues.append(
             _at(cycle_doc, ("requires", "steps"), "requirement cycle: " + " -> ".join(cycle))
         )
+    return issues
+
+
+def _question_holds(question: Question) -> list[tuple[tuple[int | str, ...], str]]:
+    """(location inside the question, hold id) for every hold reference in a question."""
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        return [
+            (("choices", ci, "hold"), c.hold)
+            for ci, c in enumerate(question.choices)
+            if c.hold is not None
+        ]
+    if isinstance(question, ConfirmQuestion) and question.hold_if_no is not None:
+        return [(("hold_if_no",), question.hold_if_no)]
+    if isinstance(question, ScaleQuestion):
+        return [(("hold", ri, "response"), r.response) for ri, r in enumerate(question.hold)]
+    return []
+
+
+def _check_holds_and_waits(
+    program: ProgramFile, doc: _Doc, steps: dict[str, tuple[Step, _Doc]], known: set[str]
+) -> list[Issue]:
+    """Holds name declared holds and real steps; a step's `waits` names its own questions:
+    a yes/no `after`, then the outcomes after it; `waiting` choices only on outcomes."""
+    issues = _duplicate_ids(doc, "holds", [h.id for h in program.holds])
+    holds = {h.id for h in program.holds}
+    names = ", ".join(sorted(holds)) or "none defined"
+    for hi, hold in enumerate(program.holds):
+        if hold.see is not None and hold.see not in known:
+            issues.append(_at(doc, ("holds", hi, "see"), f"unknown step {hold.see!r}"))
+    for step, step_doc in steps.values():
+        ids = [q.id for q in step.questions]
+        waits = step.waits
+        outcomes = set(waits.outcomes) if waits else set()
+        for qi, question in enumerate(step.questions):
+            for loc, hold_id in _question_holds(question):
+                if hold_id not in holds:
+                    issues.append(
+                        _at(
+                            step_doc, ("questions", qi, *loc), f"unknown hold {hold_id!r} ({names})"
+                        )
+                    )
+            for ci, choice in enumerate(getattr(question, "choices", [])):
+                if choice.waiting and question.id not in outcomes:
+                    issues.append(
+                        _at(
+                            step_doc,
+                            ("questions", qi, "choices", ci, "waiting"),
+                            "only an outcome question (the step's waits.outcomes) can wait",
+                        )
+                    )
+        if waits is None:
+            continue
+        after = next((q for q in step.questions if q.id == waits.after), None)
+        if not isinstance(after, ConfirmQuestion):
+            issues.append(
+                _at(step_doc, ("waits", "after"), f"{waits.after!r} is not a yes/no question here")
+            )
+            continue
+        for oi, outcome in enumerate(waits.outcomes):
+            if outcome not in ids or ids.index(outcome) < ids.index(waits.after):
+                issues.append(
+                    _at(
+                        step_doc,
+                        ("waits", "outcomes", oi),
+                        f"{outcome!r} is not a question after {waits.after!r}",
+                    )
+                )
+        if waits.offer is not None and waits.offer not in known:
+            issues.append(_at(step_doc, ("waits", "offer"), f"unknown step {waits.offer!r}"))
     return issues
 
 

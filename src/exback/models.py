@@ -44,7 +44,10 @@ class Choice(Frozen):
     """One option of a choice or multi question.
 
     `route` switches track; `pause` (in the pressure check) pauses contact steps;
-    `care` names a care response (program.yaml `care:`) shown when it is picked.
+    `care` names a care response (program.yaml `care:`) shown when it is picked;
+    `hold` names a hold (program.yaml `holds:`) that pauses the step until a later
+    day; `waiting` (on a step's outcome question) means there is no outcome yet: the
+    question is asked again on a later day and the next step stays closed.
     """
 
     value: Id
@@ -54,6 +57,8 @@ class Choice(Frozen):
     care: Id | None = None
     min_no_contact_days: Annotated[int, Field(ge=14, le=365)] | None = None
     """Picking it lengthens the shortest no-contact period (e.g. they asked for space)."""
+    hold: Id | None = None
+    waiting: bool = False
 
 
 class _Question(Frozen):
@@ -102,10 +107,13 @@ class ConfirmQuestion(_Question):
     """A care response shown when the answer is yes."""
     care_if_no: Id | None = None
     """A care response shown when the answer is no."""
+    hold_if_no: Id | None = None
+    """A hold (program.yaml `holds:`) when the answer is no: the step pauses."""
 
 
 class ScaleCare(Frozen):
-    """A care response for a scale answer at or below, or at or above, a threshold."""
+    """A care response (or, in `hold:`, a hold) for a scale answer at or below, or at
+    or above, a threshold."""
 
     at_or_below: int | None = None
     at_or_above: int | None = None
@@ -133,6 +141,7 @@ class ScaleQuestion(_Question):
     max_label: Text
     default: int | None = None
     care: list[ScaleCare] = []
+    hold: list[ScaleCare] = []
 
     @model_validator(mode="after")
     def _check(self) -> ScaleQuestion:
@@ -140,10 +149,13 @@ class ScaleQuestion(_Question):
             raise ValueError("a scale needs min < max, at most 20 apart")
         if self.default is not None and not self.min <= self.default <= self.max:
             raise ValueError(f"default must be between {self.min} and {self.max}")
-        for rule in self.care:
-            threshold = rule.at_or_below if rule.at_or_below is not None else rule.at_or_above
-            if threshold is not None and not self.min <= threshold <= self.max:
-                raise ValueError(f"a care threshold must be between {self.min} and {self.max}")
+        for what, rules in (("care", self.care), ("hold", self.hold)):
+            for rule in rules:
+                limit = rule.at_or_below if rule.at_or_below is not None else rule.at_or_above
+                if limit is not None and not self.min <= limit <= self.max:
+                    raise ValueError(
+                        f"a {what} threshold must be between {self.min} and {self.max}"
+                    )
         return self
 
 
@@ -182,6 +194,35 @@ class Requires(Frozen):
     no_contact_complete: bool = False
 
 
+class Waits(Frozen):
+    """A step that ends with an action in the world (a message sent, a conversation).
+
+    The yes/no question `after` records it: yes on a day starts the wait, no means not
+    yet. The `outcomes` questions come after it and are asked on a later day only; an
+    outcome choice marked `waiting` keeps the step waiting and the next step closed.
+    """
+
+    after: Id
+    waiting: Text
+    """The waiting state, with `{date}` for the day of the action: 'sent on {date}...'."""
+    not_yet: Text
+    """Said when the answer to `after` is no."""
+    outcomes: Annotated[list[Id], Field(min_length=1)]
+    silence_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    """After this many days without an outcome, `silence` is said and `offer` offered."""
+    silence: Text | None = None
+    offer: Id | None = None
+    """A step to offer after the silence (the moving-on step)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Waits:
+        if "{date}" not in self.waiting:
+            raise ValueError("waiting must say {date}: the day of the action")
+        if (self.silence_days is None) != (self.silence is None):
+            raise ValueError("give silence_days and silence together")
+        return self
+
+
 class Step(Frozen):
     """One step of the program, loaded from content/steps/<id>.yaml."""
 
@@ -195,6 +236,8 @@ class Step(Frozen):
     requires: Requires = Requires()
     contact: bool = False
     """True when the step involves writing to or meeting the ex."""
+    waits: Waits | None = None
+    """The step ends with an action in the world and waits for what happens."""
     starts_no_contact: bool = False
     """True for the step that starts the no-contact countdown."""
 
@@ -209,6 +252,16 @@ class Route(Frozen):
     """What the no-contact countdown is called on this track."""
     cooling_off_days: Annotated[int, Field(ge=14, le=365)] | None = None
     """After the route switches off, its locks hold this many more days (at least 14)."""
+
+
+class Hold(Frozen):
+    """A pause inside a step (program.yaml `holds:`): an answer that means 'not yet'
+    (not ready, nothing has changed, not ready to hear a no) stops the step there until
+    a later day, with the content's reason and the step that helps."""
+
+    id: Id
+    message: Text
+    see: Id | None = None
 
 
 class CareResponse(Frozen):
@@ -268,6 +321,7 @@ class ProgramFile(Frozen):
     routes: dict[Id, Route] = {}
     pressure_check: PressureCheck | None = None
     care: list[CareResponse] = []
+    holds: list[Hold] = []
 
 
 class HelpSection(Frozen):
@@ -312,6 +366,7 @@ class Program(Frozen):
     routes: dict[str, Route]
     pressure_check: PressureCheck | None = None
     care: list[CareResponse] = []
+    holds: list[Hold] = []
     care_phrases: CarePhrases | None = None
 
     def step(self, step_id: str) -> Step | None:
@@ -321,6 +376,10 @@ class Program(Frozen):
     def care_response(self, care_id: str) -> CareResponse | None:
         """The care response with this id, or None."""
         return next((c for c in self.care if c.id == care_id), None)
+
+    def hold(self, hold_id: str) -> Hold | None:
+        """The hold with this id, or None."""
+        return next((h for h in self.holds if h.id == hold_id), None)
 
 
 # --- saved progress ---------------------------------------------------------

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         Step,
         StepProgress,
     )
+    from exback.program import Pause
     from exback.ui import UI
 
 # --- journal, import, export, restore, reset -------------------------------------------
@@ -98,7 +99,7 @@ def imported(ui: UI, result: Imported) -> None:
 
 SPARKS = "▁▂▃▄▅▆▇█"
 LEGEND = "✓ kept  U urge resisted  L logistics contact  ✗ slip  · outside a period  [ ] today"
-STEP_MARKS = {"done": "✔", "in_progress": "…", "available": "○", "locked": "·"}
+STEP_MARKS = {"done": "✔", "in_progress": "…", "available": "○", "waiting": "⌛", "locked": "·"}
 COUNTDOWN_KEPT = "Nothing changed; your countdown goes on."
 CHECKIN_KEPT = "Nothing changed; today's check-in stays as it was."
 
@@ -233,7 +234,8 @@ def status(ui: UI, data: dict[str, Any]) -> None:
     table.add_column("", width=2)
     table.add_column("Step")
     table.add_column("Status")
-    styles = {"done": "green", "in_progress": "cyan", "available": "", "locked": "dim"}
+    styles = {"done": "green", "in_progress": "cyan", "available": "", "waiting": "yellow"}
+    styles["locked"] = "dim"
     for step in data["steps"]:
         label = step["status"].replace("_", " ")
         if step["reason"] in by_reason:
@@ -275,6 +277,11 @@ def status(ui: UI, data: dict[str, Any]) -> None:
         out.print(f"Journal: {count(journal['count'], 'entry')}, the last on {last}.")
     else:
         out.print("Journal: no entries yet.")
+    for wait in data["waiting"]:
+        out.print(user_text(f"{wait['title']}: {wait['message']} ({count(wait['days'], 'day')})."))
+        if wait["silence"]:
+            offer = f" (exback start --step {wait['offer']})" if wait["offer"] else ""
+            out.print(user_text(f"  {wait['silence']}{offer}", style="yellow"))
     if data["next_step"]:
         out.print(Text("Continue with: exback start", style="bold"))
     plan = "; your safety plan: exback safety-plan show" if data["safety_plan"] else ""
@@ -523,6 +530,47 @@ def pressure_check_paused(ui: UI, check: PressureCheck, step: Step) -> None:
         Panel(
             user_text(" ".join(check.pause_reason.split())),
             title=f"{step.title}: paused until tomorrow",
+            border_style="yellow",
+        )
+    )
+
+
+def walk_pause(ui: UI, step: Step, pause: Pause) -> None:
+    """Why the step stops here for now: a hold, an action still to do, or waiting."""
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    if pause.kind == "hold":
+        title = f"{step.title}: paused"
+        body = " ".join(pause.message.split())
+        body += f"\n\nPaused until {pause.asks_from.isoformat()}"
+        body += f"; the step that helps: {pause.see.title}." if pause.see is not None else "."
+    elif pause.kind == "waiting":
+        title = f"{step.title}: waiting"
+        body = (
+            f"{pause.message[:1].upper()}{pause.message[1:]}. What happened next is asked "
+            f"from {pause.asks_from.isoformat()} on. Until then, the rest of the program is "
+            "open to you."
+        )
+    else:
+        title = f"{step.title}: not yet"
+        body = " ".join(pause.message.split())
+    ui.out.print(Panel(user_text(body), title=user_text(title), border_style="yellow"))
+
+
+def walk_silence(ui: UI, step: Step, pause: Pause) -> None:
+    """After the content's silence period: silence is an answer too."""
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    assert pause.silence is not None
+    ui.out.print(
+        Panel(
+            user_text(f"{pause.message[:1].upper()}{pause.message[1:]}.\n\n")
+            + user_text(" ".join(pause.silence.split())),
+            title=user_text(f"{step.title}: silence is an answer too"),
             border_style="yellow",
         )
     )
