@@ -1,0 +1,224 @@
+"""`exback sos`: the moment of the urge, as one calm flow. Offered from the walk's menu too.
+
+1. A pause: a countdown the content sets (sos.yaml), which Enter ends early.
+2. The day after an outcome, once: "How did you feel an hour after?".
+3. The person's own words, exactly as written (their urge plan, why it ended, what
+   kept going wrong: sos.yaml names the answers), and their own evidence once there
+   is enough of it (urges.py).
+4. A letter they want to send, kept in the letters vault and never sent, on hold
+   for a day (commands/letters.py).
+5. A paced breath of about a minute (pacing.py), animated, or plain lines.
+6. The outcome (held on, contacted them, not sure yet) with optional triggers,
+   logged as an urge; "I contacted them" is also a slip, as kindly said as
+   `nocontact slip`.
+
+Every answer is saved as soon as it is given; Ctrl-C keeps what was saved. Without
+a terminal it refuses at once (exit 2), naming what to run instead. Also here:
+what `start` offers first (a letter whose hold has passed, the next day's question).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from exback import letters, pacing, urges
+from exback.commands import letters as vault
+from exback.errors import NotInteractiveError
+from exback.models import FeltAfter, MultiQuestion, Outcome, Trigger
+from exback.program import describe
+from exback.prompts import Option
+
+if TYPE_CHECKING:
+    from exback.models import Program, Progress
+    from exback.prompts import Prompter
+    from exback.storage import Store
+    from exback.ui import UI
+
+NOT_A_TERMINAL = (
+    "sos needs a terminal for its pause and questions. Without one, log the urge with: "
+    'exback nocontact urge --note "..."; keep a letter you will not send with: '
+    "exback letters add"
+)
+STOPPED = (
+    "Stopped; everything you wrote is kept. 'exback sos' is here whenever the urge comes back, "
+    "and 'exback help-now' if you need someone now."
+)
+
+
+@dataclass(frozen=True)
+class OwnWords:
+    """One answer shown back: its title and the text as written, or what to say instead."""
+
+    title: str
+    text: str | None
+    missing: str
+
+
+def own_words(program: Program, progress: Progress | None) -> list[OwnWords]:
+    """The answers sos.yaml names, exactly as the person wrote them (labels for choices)."""
+    shown = []
+    for words in program.sos.own_words:
+        step = program.step(words.step)
+        questions = step.questions if step else []
+        question = next((q for q in questions if q.id == words.question), None)
+        saved = progress.steps.get(words.step) if progress else None
+        answer = saved.answers.get(words.question) if saved else None
+        value = answer.value if answer else None
+        text: str | None = None
+        if question is not None and value not in (None, "", []):
+            if isinstance(question, MultiQuestion) and isinstance(value, list):
+                text = "\n".join(c.label for c in question.choices if c.value in value)
+            else:
+                text = describe(question, value)
+        shown.append(OwnWords(words.title, text if text and text.strip() else None, words.missing))
+    return shown
+
+
+def run_sos(
+    load_program: Callable[[], Program],
+    store: Store,
+    ui: UI,
+    prompter: Prompter,
+    now: Callable[[], dt.datetime],
+    today: Callable[[], dt.date],
+    interactive: bool,
+) -> None:
+    """`exback sos`: exit 2 at once without a terminal, naming what to run instead."""
+    if not interactive:
+        raise NotInteractiveError(NOT_A_TERMINAL)
+    Sos(load_program(), store, ui, prompter, now, today).run()
+
+
+@dataclass
+class Sos:
+    """One `exback sos`: the program, the store, the consoles, a prompter and the clock."""
+
+    program: Program
+    store: Store
+    ui: UI
+    prompter: Prompter
+    now: Callable[[], dt.datetime]
+    today: Callable[[], dt.date]
+
+    def run(self) -> None:
+        """The whole flow (see the module docstring)."""
+        from exback import render
+
+        render.sos_intro(self.ui)
+        self.pause()
+        self.ask_feeling()
+        progress = self.store.load_progress()
+        record = progress.no_contact if progress else None
+        render.own_words(self.ui, own_words(self.program, progress), urges.evidence(record))
+        self.letter()
+        self.breathe()
+        self.outcome()
+
+    def pause(self) -> None:
+        from exback import render
+
+        sos = self.program.sos
+        total = sos.pause_seconds
+        self.prompter.wait(
+            total,
+            lambda t: render.pause_frame(pacing.seconds_left(total, t), total, sos.pause_why),
+            lambda t: render.pause_line(pacing.seconds_left(total, t), sos.pause_why, t == 0),
+            pacing.pause_marks(total),
+            "Enter when you are ready to go on",
+        )
+
+    def ask_feeling(self) -> None:
+        """The day after an outcome, once: how did they feel an hour after it?"""
+        ask_feeling(self.store, self.prompter, self.now, self.today)
+
+    def letter(self) -> None:
+        from exback import render
+
+        text = self.prompter.ask(render.LETTER_QUESTION)
+        if not text or not str(text).strip():
+            return
+        kept = vault.add(self.store, str(text), self.now(), during_urge=True)
+        self.ui.say(render.letter_kept(kept))
+
+    def breathe(self) -> None:
+        from exback import render
+
+        pattern = self.program.sos.breathing
+        self.ui.out.print()
+        self.ui.out.print(render.breathing_intro(pattern))
+        self.prompter.wait(
+            pacing.total_seconds(pattern),
+            lambda t: render.breath_frame(pacing.breath_at(pattern, t)),
+            lambda t: render.breath_line(pacing.breath_at(pattern, t)),
+            pacing.breath_marks(pattern),
+            "Enter to stop the exercise",
+        )
+
+    def outcome(self) -> None:
+        """Where they are now, logged as an urge with its triggers (a slip if they contacted)."""
+        from exback import render
+
+        progress = self.store.load_progress()
+        if progress is None or progress.no_contact is None:
+            self.ui.say(render.NO_COUNTDOWN_FOR_OUTCOME)
+            return
+        options = [Option(label, value) for value, label in urges.OUTCOMES.items()]
+        outcome = cast("Outcome", self.prompter.menu("Where are you now?", options))
+        picked = self.prompter.ask(render.TRIGGERS_QUESTION)
+        triggers = cast("list[Trigger]", list(picked or []))
+        moment, today = self.now(), self.today()
+        with self.store.update(moment) as saved:
+            if saved.no_contact is None:  # reset meanwhile: nothing to log it in
+                return
+            saved.no_contact = urges.log_outcome(
+                saved.no_contact, outcome, triggers, None, today, moment
+            )
+            record = saved.no_contact
+        from exback import nocontact
+
+        summary = nocontact.summarise(record, today)
+        self.ui.say(render.sos_logged(outcome, summary.best_streak, record.current.days))
+
+
+def ask_feeling(
+    store: Store, prompter: Prompter, now: Callable[[], dt.datetime], today: Callable[[], dt.date]
+) -> bool:
+    """Ask about the last outcome when it is due (the day after, once); whether it asked."""
+    from exback import render
+
+    progress = store.load_progress()
+    record = progress.no_contact if progress else None
+    index = urges.awaiting_feeling(record, today())
+    if index is None or record is None:
+        return False
+    event = record.events[index]
+    options = [Option(label, value) for value, label in urges.FEELINGS.items()]
+    felt = cast("FeltAfter", prompter.menu(render.feeling_question(event), options))
+    with store.update(now()) as saved:
+        record = saved.no_contact
+        if record is not None and urges.awaiting_feeling(record, today()) == index:
+            saved.no_contact = urges.set_feeling(record, index, felt)
+    return True
+
+
+def before_start(
+    store: Store,
+    ui: UI,
+    prompter: Prompter,
+    now: Callable[[], dt.datetime],
+    today: Callable[[], dt.date],
+) -> None:
+    """What `start` offers first: the next day's question, then letters whose hold passed."""
+    from exback import render
+
+    ask_feeling(store, prompter, now, today)
+    offered = letters.to_offer(store.load_progress(), now())
+    if not offered:
+        return
+    vault.mark_offered(store, [n for n, _ in offered], now())
+    for number, letter in offered:
+        if prompter.confirm(render.reread_question(number, letter)):
+            render.letter_view(ui, vault.read_again(store, number, now()))
