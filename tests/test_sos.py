@@ -68,6 +68,7 @@ def test_sos_flow_then_the_hold_and_the_next_day_question(
         prepare(runner, tmp_path)
         keys = (
             ENTER  # the pause: Enter ends it early
+            + ENTER  # their own words read: go on
             + "I miss you. [red]Call me[/]"
             + FINISH  # the letter
             + ENTER  # the breathing: ended early
@@ -138,7 +139,7 @@ def test_i_contacted_them_is_a_slip_said_kindly(
     with time_machine.travel(T0, tick=False) as clock:
         prepare(runner, tmp_path)
         clock.shift(dt.timedelta(days=3))
-        keys = ENTER + FINISH + ENTER + "2" + ENTER + ENTER  # no letter, contacted, no triggers
+        keys = ENTER * 2 + FINISH + ENTER + "2" + ENTER + ENTER  # no letter, contacted, no tags
         result = type_into(runner, keys, "sos")
         assert result.exit_code == 0, result.output
         assert "Slips happen to almost everyone" in result.stderr
@@ -195,7 +196,7 @@ def test_evidence_is_shown_from_the_persons_own_answers(
 def test_no_countdown_keeps_the_letter_and_logs_no_outcome(
     runner, data_dir: Path, terminal: None
 ) -> None:
-    result = type_into(runner, ENTER + "words" + FINISH + ENTER, "sos")
+    result = type_into(runner, ENTER * 2 + "words" + FINISH + ENTER, "sos")
     assert result.exit_code == 0, result.output
     assert "no-contact countdown is running, so this urge is not counted" in result.stderr
     assert "You haven't written your plan yet" in result.stdout
@@ -370,3 +371,33 @@ def test_the_hold_is_24_hours_and_reading_again_ends_it() -> None:
     assert letters.state(letter, written + dt.timedelta(days=3)) == "read_again"
     assert letters.first_line("\n\n  Dear you,  \nmore") == "Dear you,"
     assert letters.first_line("x" * 80, 10) == "x" * 9 + "…"
+
+
+def test_a_letter_from_a_hard_place_is_kept_then_gets_the_gentle_line(
+    runner, data_dir: Path, terminal: None
+) -> None:
+    letter = "I can't go on without you"
+    result = type_into(runner, ENTER * 2 + letter + FINISH, "sos")
+    assert saved(data_dir)["letters"][0]["text"] == letter
+    assert "exback help-now" in result.stderr.split("Kept as letter 1", 1)[1]
+    added = run(runner, "letters", "add", letter)
+    assert "exback help-now" in added.stderr
+
+
+def test_status_and_nocontact_show_urge_patterns_from_ten(runner) -> None:
+    with time_machine.travel("2026-11-23 22:10:00+00:00", tick=False):  # a Monday night
+        assert run(runner, "nocontact", "start", "--days", "30").exit_code == 0
+        for _ in range(9):
+            run(runner, "nocontact", "urge")
+        assert json.loads(run(runner, "status", "--json").stdout)["urge_patterns"] is None
+        assert "When urges came" not in run(runner, "status").stdout
+        run(runner, "nocontact", "urge")
+        found = json.loads(run(runner, "status", "--json").stdout)["urge_patterns"]
+        assert found["urges"] == 10 and found["by_weekday_hour"]["Mon"][22] == 10
+        assert sum(map(sum, found["by_weekday_hour"].values())) == 10
+        assert "When urges came (10 urges)" in run(runner, "status").stdout
+        view = run(runner, "nocontact")
+        assert "When urges came (10 urges)" in view.stdout
+        mon = next(line for line in view.stdout.splitlines() if line.startswith("Mon "))
+        assert mon.split()[-1] == "10"  # the 20h-24h block
+        assert json.loads(run(runner, "nocontact", "--json").stdout)["urge_patterns"] == found

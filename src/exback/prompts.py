@@ -199,6 +199,10 @@ class Prompter:
         reading = Reading(how, lambda t: _number(t, least, 365), kept=str(suggested))
         return int(self._read(lines, "How many days will your no-contact period be?", reading))
 
+    def go_on(self) -> None:
+        """Wait for Enter, so that what was just shown can be read before it scrolls away."""
+        self._read([], "Enter to go on", Reading("Enter to go on", lambda text: None))
+
     def wait(
         self,
         seconds: float,

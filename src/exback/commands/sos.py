@@ -4,7 +4,7 @@
 2. The day after an outcome, once: "How did you feel an hour after?".
 3. The person's own words, exactly as written (their urge plan, why it ended, what
    kept going wrong: sos.yaml names the answers), and their own evidence once there
-   is enough of it (urges.py).
+   is enough of it (urges.py); Enter goes on, when they have read them.
 4. A letter they want to send, kept in the letters vault and never sent, on hold
    for a day (commands/letters.py).
 5. A paced breath of about a minute (pacing.py), animated, or plain lines.
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from exback import letters, pacing, urges
+from exback import care, letters, pacing, safety_plan, urges
 from exback.commands import letters as vault
 from exback.errors import NotInteractiveError
 from exback.models import FeltAfter, MultiQuestion, Outcome, Trigger
@@ -113,6 +113,7 @@ class Sos:
         progress = self.store.load_progress()
         record = progress.no_contact if progress else None
         render.own_words(self.ui, own_words(self.program, progress), urges.evidence(record))
+        self.prompter.go_on()
         self.letter()
         self.breathe()
         self.outcome()
@@ -142,6 +143,10 @@ class Sos:
             return
         kept = vault.add(self.store, str(text), self.now(), during_urge=True)
         self.ui.say(render.letter_kept(kept))
+        if care.text_needs_care(self.program, str(text)):  # saved first, then a gentle line
+            progress = self.store.load_progress()
+            plan = progress.safety_plan if progress else None
+            self.ui.say(care.gentle_line(safety_plan.has_content(plan)))
 
     def breathe(self) -> None:
         from exback import render
