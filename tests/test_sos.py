@@ -193,13 +193,30 @@ def test_evidence_is_shown_from_the_persons_own_answers(
     ) in " ".join(result.stdout.split())
 
 
-def test_no_countdown_keeps_the_letter_and_logs_no_outcome(
+def test_missing_words_are_offered_and_no_countdown_logs_no_outcome(
     runner, data_dir: Path, terminal: None
 ) -> None:
-    result = type_into(runner, ENTER * 2 + "words" + FINISH + ENTER, "sos")
+    keys = (
+        ENTER * 2  # the pause; go on
+        + "y"
+        + ENTER
+        + "Call my sister"
+        + ENTER  # the urge plan, written now
+        + "n"
+        + ENTER  # not why it ended, not now
+        + "words"
+        + FINISH  # the letter
+        + ENTER  # the breath
+    )
+    result = type_into(runner, keys, "sos")
     assert result.exit_code == 0, result.output
     assert "no-contact countdown is running, so this urge is not counted" in result.stderr
     assert "You haven't written your plan yet" in result.stdout
+    assert "Your plan for this moment: would you like to write it now" in result.stdout
+    assert "Saved in the step “Give each other space”" in result.stderr
+    answers = saved(data_dir)["steps"]["no_contact"]["answers"]
+    assert answers["urge_plan"]["value"] == "Call my sister"
+    assert "understand" not in saved(data_dir)["steps"]
     assert saved(data_dir)["letters"][0]["text"] == "words"
     assert saved(data_dir)["no_contact"] is None
 
@@ -377,7 +394,7 @@ def test_a_letter_from_a_hard_place_is_kept_then_gets_the_gentle_line(
     runner, data_dir: Path, terminal: None
 ) -> None:
     letter = "I can't go on without you"
-    result = type_into(runner, ENTER * 2 + letter + FINISH, "sos")
+    result = type_into(runner, ENTER * 2 + ("n" + ENTER) * 2 + letter + FINISH, "sos")
     assert saved(data_dir)["letters"][0]["text"] == letter
     assert "exback help-now" in result.stderr.split("Kept as letter 1", 1)[1]
     added = run(runner, "letters", "add", letter)
@@ -401,3 +418,37 @@ def test_status_and_nocontact_show_urge_patterns_from_ten(runner) -> None:
         mon = next(line for line in view.stdout.splitlines() if line.startswith("Mon "))
         assert mon.split()[-1] == "10"  # the 20h-24h block
         assert json.loads(run(runner, "nocontact", "--json").stdout)["urge_patterns"] == found
+
+
+def test_doctor_understands_letters_and_repair_keeps_the_rest(runner, data_dir: Path) -> None:
+    run(runner, "letters", "add", "kept safe")
+    run(runner, "letters", "add", "the second")
+    progress = data_dir / "progress.json"
+    data = json.loads(progress.read_text())
+    data["letters"][1]["written_at"] = "9999-01-01T00:00:00Z"  # out of bounds: unreadable
+    progress.write_text(json.dumps(data))
+    listed = run(runner, "letters")
+    assert listed.exit_code == 3 and "progress.json" in listed.stderr
+    repaired = run(runner, "doctor", "--repair", "--yes")
+    assert repaired.exit_code == 0, repaired.output
+    [aside] = data_dir.glob("progress.json.corrupt-*")
+    assert json.loads(aside.read_text())["letters"][1]["text"] == "the second"  # kept whole
+    assert [x["first_line"] for x in json.loads(run(runner, "letters", "--json").stdout)] == [
+        "kept safe"
+    ]
+
+
+def test_the_walk_menu_offers_sos(runner, data_dir: Path, terminal: None) -> None:
+    run(runner, "letters", "add", "something saved, so that start opens its menu")
+    first = type_into(runner, "", "start")
+    menu = first.stdout.split("What would you like to do?")[-1]
+    number = next(
+        line.split()[0] for line in menu.splitlines() if "An urge to contact them" in line
+    )
+    # the menu's entry, then: the pause (Enter), go on, not writing the missing words
+    # now, no letter, the breath (Enter)
+    keys = number + ENTER + ENTER * 2 + ("n" + ENTER) * 2 + FINISH + ENTER
+    result = type_into(runner, keys, "start")
+    assert "In your own words" in result.stdout
+    assert "Where are you now?" not in result.stdout  # no countdown: no outcome to log
+    assert result.stdout.count("What would you like to do?") == 2  # back to the menu

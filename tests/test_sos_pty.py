@@ -6,11 +6,13 @@ The test content's pause is one second and its breath two (tests/fixtures/conten
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from .conftest import CONTENT
 from .screen import ENTER, EXBACK, FINISH, Terminal
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]
@@ -44,6 +46,9 @@ def test_sos_at_a_real_terminal(
     term.wait_for("Enter to go on")
     term.wait_prompt()
     term.type(ENTER)
+    term.wait_for("would you like to write it now")  # why it ended is not written yet
+    term.wait_prompt()
+    term.type("n" + ENTER)
     term.wait_for("never sent")
     term.wait_prompt()
     term.type("I miss you" + FINISH)
@@ -66,11 +71,20 @@ def test_sos_at_a_real_terminal(
 
 def test_sos_in_a_dumb_terminal_is_plain_lines(data_dir: Path, tmp_path: Path) -> None:
     prepare(tmp_path)
-    term = Terminal("sos", env={"TERM": "dumb"})
-    term.wait_for("Waiting helps: an urge passes. Pause: 1 second left.")
-    term.wait_for("In your own words")  # the pause ended on its own
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    sos = (CONTENT / "sos.yaml").read_text().replace("pause_seconds: 1", "pause_seconds: 40")
+    (content / "sos.yaml").write_text(sos.replace("Waiting helps: an urge passes.", "Wait."))
+    term = Terminal("sos", env={"TERM": "dumb", "EXBACK_CONTENT_DIR": str(content)})
+    term.wait_for("Wait. Pause: 40 seconds left.")
+    term.type(CTRL_G + ENTER)  # help now, as at every prompt here: Ctrl-G then Enter
+    term.wait_for("Last reviewed")
+    term.type(ENTER)  # the pause, still running, ends early
+    term.wait_for("In your own words")
     term.wait_for("Enter to go on")
     term.type(ENTER)
+    term.wait_for("would you like to write it now")  # why it ended is not written yet
+    term.type("n" + ENTER)
     term.wait_for("never sent")
     term.type("Unsent" + "\x1b" + ENTER)
     term.wait_for("Kept as letter 1")

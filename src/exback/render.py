@@ -747,6 +747,16 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+def write_now_question(title: str) -> str:
+    """The brief offer to write a missing answer during `exback sos`."""
+    return f"{title}: would you like to write it now, in a few words?"
+
+
+def own_words_saved(step_title: str) -> str:
+    """Said once a missing answer written during `exback sos` is saved."""
+    return f"Saved in the step “{step_title}”; it will be here next time."
+
+
 def letter_kept(kept: Any) -> str:
     """What is said once a letter is kept."""
     from exback.letters import hold_ends

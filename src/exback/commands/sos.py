@@ -4,7 +4,8 @@
 2. The day after an outcome, once: "How did you feel an hour after?".
 3. The person's own words, exactly as written (their urge plan, why it ended, what
    kept going wrong: sos.yaml names the answers), and their own evidence once there
-   is enough of it (urges.py); Enter goes on, when they have read them.
+   is enough of it (urges.py); Enter goes on, when they have read them. A missing
+   answer of their own text is offered, briefly (y or n), and saved in its step.
 4. A letter they want to send, kept in the letters vault and never sent, on hold
    for a day (commands/letters.py).
 5. A paced breath of about a minute (pacing.py), animated, or plain lines.
@@ -25,10 +26,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from exback import care, letters, pacing, safety_plan, urges
+from exback import program as logic
 from exback.commands import letters as vault
 from exback.errors import NotInteractiveError
-from exback.models import FeltAfter, MultiQuestion, Outcome, Trigger
-from exback.program import describe
+from exback.models import (
+    FeltAfter,
+    MultilineQuestion,
+    MultiQuestion,
+    Outcome,
+    TextQuestion,
+    Trigger,
+)
 from exback.prompts import Option
 
 if TYPE_CHECKING:
@@ -55,6 +63,9 @@ class OwnWords:
     title: str
     text: str | None
     missing: str
+    step: str
+    question_model: TextQuestion | MultilineQuestion | None = None
+    """The question, when it asks for the person's own text (offered when missing)."""
 
 
 def own_words(program: Program, progress: Progress | None) -> list[OwnWords]:
@@ -72,8 +83,10 @@ def own_words(program: Program, progress: Progress | None) -> list[OwnWords]:
             if isinstance(question, MultiQuestion) and isinstance(value, list):
                 text = "\n".join(c.label for c in question.choices if c.value in value)
             else:
-                text = describe(question, value)
-        shown.append(OwnWords(words.title, text if text and text.strip() else None, words.missing))
+                text = logic.describe(question, value)
+        own = question if isinstance(question, TextQuestion | MultilineQuestion) else None
+        text = text if text and text.strip() else None
+        shown.append(OwnWords(words.title, text, words.missing, words.step, own))
     return shown
 
 
@@ -112,8 +125,12 @@ class Sos:
         self.ask_feeling()
         progress = self.store.load_progress()
         record = progress.no_contact if progress else None
-        render.own_words(self.ui, own_words(self.program, progress), urges.evidence(record))
-        self.prompter.go_on()
+        shown = own_words(self.program, progress)
+        evidence = urges.evidence(record)
+        if shown or evidence:  # content may name no answers to show back
+            render.own_words(self.ui, shown, evidence)
+            self.prompter.go_on()
+            self.write_missing(shown)
         self.letter()
         self.breathe()
         self.outcome()
@@ -135,6 +152,31 @@ class Sos:
         """The day after an outcome, once: how did they feel an hour after it?"""
         ask_feeling(self.store, self.prompter, self.now, self.today)
 
+    def write_missing(self, shown: list[OwnWords]) -> None:
+        """Offer, briefly, to write each missing answer that is the person's own text."""
+        from exback import render
+
+        for words in shown:
+            step, question = self.program.step(words.step), words.question_model
+            if words.text is not None or step is None or question is None:
+                continue
+            if not self.prompter.confirm(render.write_now_question(words.title)):
+                continue
+            value = self.prompter.ask(question)
+            if not value or not str(value).strip():
+                continue
+            with self.store.update(self.now()) as progress:
+                logic.record_answer(self.program, progress, step, question, value, self.now())
+            self.ui.say(render.own_words_saved(step.title))
+            if care.text_needs_care(self.program, str(value)):
+                self.gentle_line()
+
+    def gentle_line(self) -> None:
+        """The one quiet line after text from a hard place, once it is saved."""
+        progress = self.store.load_progress()
+        plan = progress.safety_plan if progress else None
+        self.ui.say(care.gentle_line(safety_plan.has_content(plan)))
+
     def letter(self) -> None:
         from exback import render
 
@@ -144,9 +186,7 @@ class Sos:
         kept = vault.add(self.store, str(text), self.now(), during_urge=True)
         self.ui.say(render.letter_kept(kept))
         if care.text_needs_care(self.program, str(text)):  # saved first, then a gentle line
-            progress = self.store.load_progress()
-            plan = progress.safety_plan if progress else None
-            self.ui.say(care.gentle_line(safety_plan.has_content(plan)))
+            self.gentle_line()
 
     def breathe(self) -> None:
         from exback import render
