@@ -1117,7 +1117,7 @@ def letters_add(
     session = _session(ctx)
     if text is None:
         if stdin_is_terminal():
-            text = session.prompter().ask(render.LETTER_QUESTION) or ""
+            text = session.prompter().ask(render.letter_question()) or ""
         else:
             from exback.commands.inputs import read_piped_text
 

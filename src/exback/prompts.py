@@ -269,9 +269,8 @@ class Prompter:
             bindings.add(key)(lambda event, name=name: event.app.exit(result=name))
 
         def message() -> Any:
-            if plain:
-                return f"{keys}\n{ARROW}"
-            return ANSI(self._ansi([frame(elapsed()), self._dim(keys)]) + ARROW)
+            shown = [self._dim(keys)] if plain else [frame(elapsed()), self._dim(keys)]
+            return ANSI(self._ansi(shown) + ARROW)
 
         session: Any = PromptSession(
             message,
@@ -281,8 +280,7 @@ class Prompter:
             color_depth=ColorDepth.DEPTH_1_BIT if plain else None,
         )
 
-        def say(text: str) -> None:
-            print(text, flush=True)
+        say = self._say
 
         async def timer() -> None:
             for mark in marks if plain else ():
@@ -319,7 +317,7 @@ class Prompter:
         import select
         import sys
 
-        print(keys, flush=True)
+        self._say(keys)
         pending = [m for m in marks if m not in printed] + [float(seconds)]
         for mark in pending:
             while True:
@@ -335,8 +333,13 @@ class Prompter:
             if mark == seconds:
                 return "done"
             printed.add(mark)
-            print(line(mark), flush=True)
+            self._say(line(mark))
         return "done"
+
+    def _say(self, text: str) -> None:
+        """A plain line, wrapped to the terminal by words, inert."""
+        self.ui.out.print(self._text(text))
+        self.ui.out.file.flush()
 
     def _ansi(self, parts: list[RenderableType]) -> str:
         """Rich renderables as text with terminal codes, at the terminal's width."""

@@ -14,27 +14,36 @@ from exback.words import count, countdown_line, countdown_sentence
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from rich.console import Console
+    from rich.console import Console, RenderableType
     from rich.text import Text
 
     from exback.commands.archive import ResetPlan
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
     from exback.commands.journal import Imported
+    from exback.commands.letters import Kept, Listed, Shown
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
+    from exback.commands.sos import OwnWords
     from exback.commands.start import AnswersApplied
     from exback.commands.status import Validated
     from exback.models import (
+        Breathing,
         CareResponse,
         HelpNow,
         JournalEntry,
+        Letter,
+        MultilineQuestion,
+        MultiQuestion,
+        NoContactEvent,
         PressureCheck,
         Route,
         SafetyPlan,
         Step,
         StepProgress,
     )
+    from exback.pacing import Breath
     from exback.ui import UI
+    from exback.urges import Patterns
 
 # --- journal, import, export, restore, reset -------------------------------------------
 
@@ -610,11 +619,11 @@ NO_COUNTDOWN_FOR_OUTCOME = (
 )
 
 
-def _sos_questions() -> tuple[Any, Any]:
-    from exback.models import Choice, MultilineQuestion, MultiQuestion
-    from exback.urges import TRIGGERS
+def letter_question() -> MultilineQuestion:
+    """The box for the letter, in `exback sos` and `letters add`."""
+    from exback.models import MultilineQuestion
 
-    letter = MultilineQuestion(
+    return MultilineQuestion(
         id="letter",
         kind="multiline",
         prompt="Write what you want to send them. It stays here and is never sent.",
@@ -622,17 +631,20 @@ def _sos_questions() -> tuple[Any, Any]:
         "read it again before you decide anything. Leave it empty to skip.",
         required=False,
     )
-    triggers = MultiQuestion(
+
+
+def triggers_question() -> MultiQuestion:
+    """What came before the urge: optional, nothing ticked."""
+    from exback.models import Choice, MultiQuestion
+    from exback.urges import TRIGGERS
+
+    return MultiQuestion(
         id="triggers",
         kind="multi",
         prompt="What came before the urge? (optional)",
         choices=[Choice(value=v, label=label) for v, label in TRIGGERS.items()],
         required=False,
     )
-    return letter, triggers
-
-
-LETTER_QUESTION, TRIGGERS_QUESTION = _sos_questions()
 
 
 def sos_intro(ui: UI) -> None:
@@ -650,7 +662,7 @@ def sos_intro(ui: UI) -> None:
     )
 
 
-def pause_frame(left: int, total: int, why: str) -> Any:
+def pause_frame(left: int, total: int, why: str) -> RenderableType:
     """One frame of the pause: the time left, a bar that empties, why waiting helps."""
     from rich.console import Group
     from rich.text import Text
@@ -681,7 +693,7 @@ def _minutes(seconds: int) -> str:
     return " ".join(parts) or "no time"
 
 
-def breathing_intro(pattern: Any) -> str:
+def breathing_intro(pattern: Breathing) -> str:
     """What the breathing exercise is, in one line."""
     from exback.pacing import total_seconds
 
@@ -693,7 +705,7 @@ def breathing_intro(pattern: Any) -> str:
     )
 
 
-def breath_frame(breath: Any) -> Any:
+def breath_frame(breath: Breath | None) -> RenderableType:
     """One frame of the breath: the word, a bar that fills as you breathe in and empties out."""
     from rich.console import Group
     from rich.text import Text
@@ -714,7 +726,7 @@ def breath_frame(breath: Any) -> Any:
     )
 
 
-def breath_line(breath: Any) -> str:
+def breath_line(breath: Breath | None) -> str:
     """The plain breath: one line per phase."""
     if breath is None:
         return "Well done."
@@ -722,7 +734,7 @@ def breath_line(breath: Any) -> str:
     return f"{breath.words} for {seconds} ({breath.round} of {breath.rounds})."
 
 
-def own_words(ui: UI, shown: list[Any], evidence: list[str]) -> None:
+def own_words(ui: UI, shown: list[OwnWords], evidence: list[str]) -> None:
     """The person's own words, exactly as written, and their own evidence when there is some."""
     from rich.panel import Panel
     from rich.text import Text
@@ -757,7 +769,7 @@ def own_words_saved(step_title: str) -> str:
     return f"Saved in the step “{step_title}”; it will be here next time."
 
 
-def letter_kept(kept: Any) -> str:
+def letter_kept(kept: Kept) -> str:
     """What is said once a letter is kept."""
     from exback.letters import hold_ends
     from exback.text import local_time
@@ -783,16 +795,16 @@ def sos_logged(outcome: str, best_streak: int, days: int) -> str:
     return logged(Logged("slip", 0, best_streak, days))  # as `nocontact slip` says it
 
 
-def feeling_question(event: Any) -> str:
+def feeling_question(event: NoContactEvent) -> str:
     """The next day's question, naming the outcome and when it was."""
     from exback.text import local_time
     from exback.urges import OUTCOMES
 
-    said = OUTCOMES[event.outcome]
+    said = OUTCOMES[event.outcome] if event.outcome else "an urge"
     return f"On {local_time(event.at)} you said: {said}. How did you feel an hour after?"
 
 
-def reread_question(number: int, letter: Any) -> str:
+def reread_question(number: int, letter: Letter) -> str:
     """`start`'s offer of a letter whose hold has passed."""
     from exback.text import local_time
 
@@ -802,7 +814,7 @@ def reread_question(number: int, letter: Any) -> str:
     )
 
 
-def letters_list(ui: UI, listed: Any) -> None:
+def letters_list(ui: UI, listed: Listed) -> None:
     """`exback letters`: number, date, state and first line."""
     from rich.table import Table
 
@@ -833,7 +845,7 @@ def letters_list(ui: UI, listed: Any) -> None:
     ui.out.print("Show one with: exback letters show N")
 
 
-def letter_view(ui: UI, shown: Any) -> None:
+def letter_view(ui: UI, shown: Shown) -> None:
     """One letter, exactly as written, with where its hold stands."""
     from rich.panel import Panel
 
@@ -856,14 +868,14 @@ def letter_view(ui: UI, shown: Any) -> None:
         )
 
 
-def _patterns_from_json(data: dict[str, Any]) -> Any:
+def _patterns_from_json(data: dict[str, Any]) -> Patterns:
     from exback.urges import WEEKDAYS, Patterns
 
     grid = [data["by_weekday_hour"][day] for day in WEEKDAYS]
     return Patterns(data["urges"], grid, data["by_trigger"])
 
 
-def urge_patterns(ui: UI, found: Any) -> None:
+def urge_patterns(ui: UI, found: Patterns) -> None:
     """When urges came: weekdays by four-hour blocks, and by trigger."""
     from rich.table import Table
 

@@ -49,7 +49,6 @@ def log_outcome(
     record: NoContactRecord,
     outcome: Outcome,
     triggers: list[Trigger],
-    note: str | None,
     today: dt.date,
     now: dt.datetime,
 ) -> NoContactRecord:
@@ -59,7 +58,7 @@ def log_outcome(
     slip`), carrying the outcome; the others as an urge.
     """
     kind: EventKind = "slip" if outcome == "contacted" else "urge"
-    record = log_event(record, kind, today, now, note)
+    record = log_event(record, kind, today, now)
     events = list(record.events)
     events[-1] = events[-1].model_copy(update={"outcome": outcome, "triggers": triggers})
     return NoContactRecord(runs=list(record.runs), events=events)

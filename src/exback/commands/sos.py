@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from exback import care, letters, pacing, safety_plan, urges
+from exback import care, letters, nocontact, pacing, safety_plan, urges
 from exback import program as logic
 from exback.commands import letters as vault
 from exback.errors import NotInteractiveError
@@ -122,7 +122,7 @@ class Sos:
 
         render.sos_intro(self.ui)
         self.pause()
-        self.ask_feeling()
+        ask_feeling(self.store, self.prompter, self.now, self.today)
         progress = self.store.load_progress()
         record = progress.no_contact if progress else None
         shown = own_words(self.program, progress)
@@ -148,10 +148,6 @@ class Sos:
             "Enter when you are ready to go on",
         )
 
-    def ask_feeling(self) -> None:
-        """The day after an outcome, once: how did they feel an hour after it?"""
-        ask_feeling(self.store, self.prompter, self.now, self.today)
-
     def write_missing(self, shown: list[OwnWords]) -> None:
         """Offer, briefly, to write each missing answer that is the person's own text."""
         from exback import render
@@ -165,8 +161,9 @@ class Sos:
             value = self.prompter.ask(question)
             if not value or not str(value).strip():
                 continue
-            with self.store.update(self.now()) as progress:
-                logic.record_answer(self.program, progress, step, question, value, self.now())
+            moment = self.now()
+            with self.store.update(moment) as progress:
+                logic.record_answer(self.program, progress, step, question, value, moment)
             self.ui.say(render.own_words_saved(step.title))
             if care.text_needs_care(self.program, str(value)):
                 self.gentle_line()
@@ -180,7 +177,7 @@ class Sos:
     def letter(self) -> None:
         from exback import render
 
-        text = self.prompter.ask(render.LETTER_QUESTION)
+        text = self.prompter.ask(render.letter_question())
         if not text or not str(text).strip():
             return
         kept = vault.add(self.store, str(text), self.now(), during_urge=True)
@@ -212,33 +209,29 @@ class Sos:
             return
         options = [Option(label, value) for value, label in urges.OUTCOMES.items()]
         outcome = cast("Outcome", self.prompter.menu("Where are you now?", options))
-        picked = self.prompter.ask(render.TRIGGERS_QUESTION)
+        picked = self.prompter.ask(render.triggers_question())
         triggers = cast("list[Trigger]", list(picked or []))
         moment, today = self.now(), self.today()
         with self.store.update(moment) as saved:
             if saved.no_contact is None:  # reset meanwhile: nothing to log it in
                 return
-            saved.no_contact = urges.log_outcome(
-                saved.no_contact, outcome, triggers, None, today, moment
-            )
+            saved.no_contact = urges.log_outcome(saved.no_contact, outcome, triggers, today, moment)
             record = saved.no_contact
-        from exback import nocontact
-
         summary = nocontact.summarise(record, today)
         self.ui.say(render.sos_logged(outcome, summary.best_streak, record.current.days))
 
 
 def ask_feeling(
     store: Store, prompter: Prompter, now: Callable[[], dt.datetime], today: Callable[[], dt.date]
-) -> bool:
-    """Ask about the last outcome when it is due (the day after, once); whether it asked."""
+) -> None:
+    """The day after an outcome, once: how did they feel an hour after it?"""
     from exback import render
 
     progress = store.load_progress()
     record = progress.no_contact if progress else None
     index = urges.awaiting_feeling(record, today())
     if index is None or record is None:
-        return False
+        return
     event = record.events[index]
     options = [Option(label, value) for value, label in urges.FEELINGS.items()]
     felt = cast("FeltAfter", prompter.menu(render.feeling_question(event), options))
@@ -246,7 +239,6 @@ def ask_feeling(
         record = saved.no_contact
         if record is not None and urges.awaiting_feeling(record, today()) == index:
             saved.no_contact = urges.set_feeling(record, index, felt)
-    return True
 
 
 def before_start(
