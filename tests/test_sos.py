@@ -95,6 +95,11 @@ def test_sos_flow_then_the_hold_and_the_next_day_question(
         assert event["at"] == "2026-11-22T23:30:00Z" and event["felt_after"] is None
         assert data["letters"][0]["text"] == "I miss you. [red]Call me[/]"
         assert data["letters"][0]["during_urge"] is True
+        report = run(runner, "export", "--format", "md").stdout
+        assert (
+            "- 2026-11-22: an urge (exback sos): “I held on”; before it: night, or not "
+            "sleeping, social media"
+        ) in report
 
         # the hold: nothing offered for a day
         listed = json.loads(run(runner, "letters", "--json").stdout)
@@ -238,6 +243,7 @@ def test_letters_add_list_show_json_and_inert(runner, data_dir: Path) -> None:
     assert "\x1b" not in raw and "\\u001b" in raw
     listed = run(runner, "letters")
     assert "2026-11-22" in listed.stdout and "11-23 23:30" in listed.stdout
+    assert "\\x1b]0;x" in listed.stdout and "\x1b" not in listed.stdout  # the first line, inert
     for args, message in (
         (["letters", "show", "2"], "there is no letter 2; letters are from 1 to 1"),
         (["letters", "show", "0"], "there is no letter 0"),
