@@ -458,3 +458,15 @@ def test_the_walk_menu_offers_sos(runner, data_dir: Path, terminal: None) -> Non
     assert "In your own words" in result.stdout
     assert "Where are you now?" not in result.stdout  # no countdown: no outcome to log
     assert result.stdout.count("What would you like to do?") == 2  # back to the menu
+
+
+def test_damaged_data_still_gets_the_pause_and_the_breath(
+    runner, data_dir: Path, terminal: None
+) -> None:
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "progress.json").write_text('{"schema_version": 4, "created_at": ')
+    result = type_into(runner, ENTER + ENTER, "sos")  # the pause, then the breath
+    assert result.exit_code == 0, result.output
+    assert "exback doctor" in result.stderr and "the breathing is still here" in result.stderr
+    assert "Now breathe with this" in result.stdout
+    assert (data_dir / "progress.json").read_text() == '{"schema_version": 4, "created_at": '

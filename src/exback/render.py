@@ -759,6 +759,14 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+def sos_without_data(problem: str) -> str:
+    """Why `exback sos` goes straight to the breath: the data cannot be read."""
+    return (
+        f"exback: {problem}. Until it is mended, your own words cannot be shown and a letter "
+        "cannot be kept; the breathing is still here."
+    )
+
+
 def write_now_question(title: str) -> str:
     """The brief offer to write a missing answer during `exback sos`."""
     return f"{title}: would you like to write it now, in a few words?"

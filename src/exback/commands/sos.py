@@ -14,7 +14,8 @@
    `nocontact slip`.
 
 Every answer is saved as soon as it is given; Ctrl-C keeps what was saved. Without
-a terminal it refuses at once (exit 2), naming what to run instead. Also here:
+a terminal it refuses at once (exit 2), naming what to run instead. When the data
+cannot be read, the pause and the breath still run, and it says why nothing else does. Also here:
 what `start` offers first (a letter whose hold has passed, the next day's question).
 """
 
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, cast
 from exback import care, letters, nocontact, pacing, safety_plan, urges
 from exback import program as logic
 from exback.commands import letters as vault
-from exback.errors import NotInteractiveError
+from exback.errors import DataCorruptError, NotInteractiveError
 from exback.models import (
     FeltAfter,
     MultilineQuestion,
@@ -122,8 +123,13 @@ class Sos:
 
         render.sos_intro(self.ui)
         self.pause()
+        try:
+            progress = self.store.load_progress()
+        except DataCorruptError as exc:  # the pause and the breath need no data: go on
+            self.ui.say(render.sos_without_data(exc.message))
+            self.breathe()
+            return
         ask_feeling(self.store, self.prompter, self.now, self.today)
-        progress = self.store.load_progress()
         record = progress.no_contact if progress else None
         shown = own_words(self.program, progress)
         evidence = urges.evidence(record)
