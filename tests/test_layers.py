@@ -28,6 +28,9 @@ PURE = {
     "journal_import",
     "export",
     "merge",
+    "letters",
+    "urges",
+    "pacing",
 }
 MAY_IMPORT = {*PURE, "errors"}
 # Libraries that do I/O, draw or prompt: never in a pure module.

@@ -192,6 +192,10 @@ Examples:
   exback nocontact urge             an urge you resisted, and a tip
   exback nocontact exception --reason "school run"
   exback nocontact slip             contact that broke it; erases nothing
+  exback sos                        when the urge to contact them is strong
+  exback letters                    letters you wrote and did not send
+  exback letters add                write one; it is held for a day
+  exback letters show 1             read one again
   exback checkin --mood 6 --urge 3  a daily check-in
   exback where                      where your data is kept
   exback export --format md -o report.md
@@ -989,7 +993,138 @@ def start(
     walk = Walk(
         program, session.store, session.ui, now, today, session.show_help_now, session.content_path
     )
-    walk.begin(step, interactive=not no_input and stdin_is_terminal())
+    interactive = not no_input and stdin_is_terminal()
+    if interactive and step is None:  # a letter whose hold passed, the next day's question
+        from exback.commands.sos import before_start
+
+        before_start(session.store, session.ui, walk.prompter, now, today)
+    walk.begin(step, interactive)
+
+
+# --- sos and letters (issue 17) ----------------------------------------------------------
+
+letters_app = typer.Typer(  # its help is letters_list's docstring
+    rich_markup_mode=None,
+    invoke_without_command=True,
+)
+app.add_typer(letters_app, name="letters")
+
+
+@app.command()
+def sos(ctx: typer.Context) -> None:
+    """When the urge to contact them is strong: take a pause.
+
+    \b
+    Example:
+      exback sos
+
+    A pause (Enter ends it early), then your urge plan and what kept going wrong,
+    in your own words; a box for the message you want to send, kept here as a
+    letter and never sent, held for a day; a minute of paced breathing; and
+    where you are now, logged as an urge (or, kindly, as a slip). Ctrl-G at any
+    point shows help now. Without a terminal it stops at once (exit 2): log the
+    urge with 'exback nocontact urge --note ...' or keep a letter with
+    'exback letters add'.
+    """
+    from exback.commands.sos import STOPPED, run_sos
+
+    session = _session(ctx)
+    prompter = session.prompter(STOPPED)
+    run_sos(session.program, session.store, session.ui, prompter, now, today, stdin_is_terminal())
+
+
+@letters_app.callback()
+def letters_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (without the text).")] = False,
+) -> None:
+    """Letters you wrote and did not send, each held for a day.
+
+    \b
+    Examples:
+      exback letters                 number, date, hold, first line
+      exback letters show 2          one letter, as you wrote it
+      exback letters add             write one (asks; or pipe it in)
+      exback letters --json
+
+    Letters are never sent anywhere. They are kept in progress.json with the
+    rest of your data (in export, restore and reset). A day after you write one,
+    'exback status' and 'exback start' offer to read it again.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from exback import render
+    from exback.commands import letters
+
+    session = _session(ctx)
+    listed = letters.listing(session.store, now())
+    if as_json:
+        _print_json(listed.to_json())
+    else:
+        render.letters_list(session.ui, listed)
+
+
+@letters_app.command("show")
+def letters_show(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="N", help="The letter's number.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one letter, exactly as you wrote it.
+
+    \b
+    Examples:
+      exback letters show 1
+      exback letters show 1 --json
+    """
+    from exback import render
+    from exback.commands import letters
+
+    session = _session(ctx)
+    shown = letters.show(session.store, number, now())
+    if as_json:
+        _print_json(shown.to_json())
+    else:
+        render.letter_view(session.ui, shown)
+
+
+@letters_app.command("add")
+def letters_add(
+    ctx: typer.Context,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TEXT]",
+            help="The letter. Without it, read from stdin, or asked for.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a letter you will not send; it is held here for a day.
+
+    \b
+    Examples:
+      exback letters add                  (asks; Esc then Enter to finish)
+      exback letters add < letter.txt
+      echo "I miss you" | exback letters add
+
+    Note: text given as an argument is saved in your shell's history too;
+    pipe it in or let exback ask if that matters to you.
+    """
+    from exback import render
+    from exback.commands import letters
+
+    session = _session(ctx)
+    if text is None:
+        if stdin_is_terminal():
+            text = session.prompter().ask(render.letter_question()) or ""
+        else:
+            from exback.commands.inputs import read_piped_text
+
+            text = read_piped_text(sys.stdin.buffer)
+    kept = letters.add(session.store, text, now())
+    session.ui.say(render.letter_kept(kept))
+    _gentle_line_if(session, [text])
 
 
 def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:

@@ -22,15 +22,17 @@ from exback.models import (
     ProgramFile,
     Question,
     ScaleQuestion,
+    SosContent,
     Step,
 )
 from exback.paths import PROGRAM_FILE, STEPS_DIR, packaged_content_dir
 from exback.words import count
 
-_M = TypeVar("_M", ProgramFile, Step, HelpNow, CarePhrases)
+_M = TypeVar("_M", ProgramFile, Step, HelpNow, CarePhrases, SosContent)
 
 HELP_NOW_FILE = "help_now.yaml"
 CARE_PHRASES_FILE = "care_phrases.yaml"
+SOS_FILE = "sos.yaml"
 REVIEW_EVERY_DAYS = 365
 MAX_FILE_BYTES = 1_000_000
 MAX_ISSUES_PER_FILE = 20  # a file with 100,000 bad keys is one problem, said 20 times
@@ -97,6 +99,7 @@ def load_program(directory: Path) -> Program:
     phrases_dir = directory if (directory / CARE_PHRASES_FILE).is_file() else packaged_content_dir()
     if (phrases_dir / CARE_PHRASES_FILE).is_file():
         phrases = _read_care_phrases(phrases_dir, issues)
+    sos = _read_sos(directory, steps, issues)
     if issues:
         raise ContentError(_report(issues))
     return Program(
@@ -110,7 +113,34 @@ def load_program(directory: Path) -> Program:
         care=program_file.care,
         holds=program_file.holds,
         care_phrases=phrases,
+        sos=sos,
     )
+
+
+def _read_sos(
+    directory: Path, steps: dict[str, tuple[Step, _Doc]], issues: list[Issue]
+) -> SosContent:
+    """sos.yaml when the folder has one (each answer it shows back must exist), else defaults."""
+    path = directory / SOS_FILE
+    if not path.is_file():
+        return SosContent()
+    doc = _read(path, issues)
+    sos = _validate(SosContent, doc, issues) if doc else None
+    if sos is None or doc is None:
+        return SosContent()
+    for index, words in enumerate(sos.own_words):
+        step = steps.get(words.step)
+        if step is None:
+            issues.append(_at(doc, ("own_words", index, "step"), f"no step {words.step!r}"))
+        elif all(q.id != words.question for q in step[0].questions):
+            issues.append(
+                _at(
+                    doc,
+                    ("own_words", index, "question"),
+                    f"step {words.step!r} has no question {words.question!r}",
+                )
+            )
+    return sos
 
 
 def load_help_now(directory: Path) -> HelpNow:

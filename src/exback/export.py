@@ -25,6 +25,7 @@ from exback.models import (
     SCHEMA_VERSION,
     JournalEntry,
     MultilineQuestion,
+    NoContactEvent,
     NoContactRecord,
     Program,
     Progress,
@@ -150,6 +151,7 @@ def to_markdown(program: Program, snapshot: Snapshot, now: dt.datetime, version:
         out += _pressure_checks(program, progress)
         out += _care(program, progress)
         out += _safety_plan(progress)
+        out += _letters(progress)
     out += _journal(journal)
     while out and out[-1] == "":
         out.pop()
@@ -281,11 +283,12 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
         names = {"urge": "urge resisted", "exception": "logistics contact", "slip": "slip"}
         out += ["### What happened", ""]
         for event in record.events:
+            name = names[event.kind] if event.outcome is None else _outcome(event)
             if event.note:
-                out += [f"- {event.on.isoformat()}: {names[event.kind]}, noting:", ""]
+                out += [f"- {event.on.isoformat()}: {name}, noting:", ""]
                 out += [*fenced(event.note), ""]
             else:
-                out.append(f"- {event.on.isoformat()}: {names[event.kind]}")
+                out.append(f"- {event.on.isoformat()}: {name}")
         if out[-1]:
             out.append("")
     out += ["### Calendar", ""]
@@ -297,6 +300,32 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
         f"{nocontact.MARKS['outside']} outside a no-contact period.",
         "",
     ]
+    return out
+
+
+def _outcome(event: NoContactEvent) -> str:
+    """An urge met in `exback sos`: its outcome, triggers and how it felt an hour after."""
+    from exback.urges import FEELINGS, OUTCOMES, TRIGGERS
+
+    assert event.outcome is not None
+    name = f"an urge (exback sos): “{OUTCOMES[event.outcome]}”"
+    if event.kind == "slip":
+        name += ", a slip"
+    if event.triggers:
+        name += "; before it: " + ", ".join(TRIGGERS[t].lower() for t in event.triggers)
+    if event.felt_after is not None:
+        name += f"; an hour after: {FEELINGS[event.felt_after].lower()}"
+    return md(name)
+
+
+def _letters(progress: Progress) -> list[str]:
+    if not progress.letters:
+        return []
+    out = ["## Letters I did not send", ""]
+    for number, letter in enumerate(progress.letters, 1):
+        read = f", read again {local_time(letter.reread_at)}" if letter.reread_at else ""
+        out += [f"### Letter {number}: {local_time(letter.written_at)}{read}", ""]
+        out += [*fenced(letter.text), ""]
     return out
 
 

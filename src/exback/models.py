@@ -310,6 +310,37 @@ class PressureCheck(Frozen):
     pause_reason: Text
 
 
+class Breathing(Frozen):
+    """A paced breath, in seconds: in, hold, out, repeated `rounds` times."""
+
+    breathe_in: Annotated[int, Field(ge=1, le=10)] = 4
+    hold: Annotated[int, Field(ge=0, le=10)] = 2
+    breathe_out: Annotated[int, Field(ge=1, le=12)] = 6
+    rounds: Annotated[int, Field(ge=1, le=20)] = 5
+
+
+class OwnWords(Frozen):
+    """An answer `exback sos` shows back, as written: which step and question, under what title."""
+
+    step: Id
+    question: Id
+    title: Text
+    missing: Text
+    """What to say when the person has not answered it yet."""
+
+
+class SosContent(Frozen):
+    """content/sos.yaml: the pause, the words shown back and the breathing of `exback sos`."""
+
+    pause_seconds: Annotated[int, Field(ge=1, le=600)] = 120
+    pause_why: Text = (
+        "An urge rises, peaks and passes, usually within minutes. You don't have to do "
+        "anything about it right now."
+    )
+    own_words: list[OwnWords] = []
+    breathing: Breathing = Breathing()
+
+
 class ProgramFile(Frozen):
     """content/program.yaml."""
 
@@ -368,6 +399,7 @@ class Program(Frozen):
     care: list[CareResponse] = []
     holds: list[Hold] = []
     care_phrases: CarePhrases | None = None
+    sos: SosContent = SosContent()
 
     def step(self, step_id: str) -> Step | None:
         """The step with this id, or None."""
@@ -389,7 +421,7 @@ class Program(Frozen):
 # builds these models, and every reader (status, doctor...) validates against
 # them, so nothing can be written that a later command cannot read back.
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 EARLIEST = dt.date(1970, 1, 1)
 """The first calendar day exback accepts in saved data."""
@@ -518,13 +550,28 @@ class NoContactRun(Saved):
     end_reason: Literal["slip", "restart"] | None = None
 
 
+Outcome = Literal["held", "contacted", "unsure"]
+"""How an urge met in `exback sos` ended: I held on, I contacted them, I'm not sure yet."""
+Trigger = Literal["night", "alcohol", "social_media", "saw_them", "date", "other"]
+"""What came before an urge, as the person tagged it."""
+FeltAfter = Literal["better", "same", "worse", "unknown"]
+"""The next day's answer to "How did you feel an hour after?"."""
+
+
 class NoContactEvent(Saved):
-    """An urge resisted, a logistics exception, or a slip; never erased."""
+    """An urge resisted, a logistics exception, or a slip; never erased.
+
+    An urge met in `exback sos` also keeps its outcome, its triggers and, once
+    asked the next day, how the person felt an hour after.
+    """
 
     kind: Literal["urge", "exception", "slip"]
     on: Day
     at: Moment
     note: NoteText | None = None
+    outcome: Outcome | None = None
+    triggers: list[Trigger] = []
+    felt_after: FeltAfter | None = None
 
 
 class NoContactRecord(Saved):
@@ -580,6 +627,19 @@ class SafetyPlan(Saved):
     sections: dict[Id, Answer] = {}
 
 
+class Letter(Saved):
+    """A letter to them, written and never sent, held for a day before it is read again."""
+
+    written_at: Moment
+    text: EntryText
+    during_urge: bool = False
+    """Written in `exback sos` (else with `letters add`)."""
+    offered_at: Moment | None = None
+    """When `start` offered to read it again, once the hold had passed."""
+    reread_at: Moment | None = None
+    """When it was first read again after the hold."""
+
+
 class Progress(Saved):
     """progress.json: everything but the journal."""
 
@@ -595,6 +655,8 @@ class Progress(Saved):
     """The step the walk was in when it stopped; `start` carries on there."""
     care_log: list[CareShown] = []
     safety_plan: SafetyPlan | None = None
+    letters: list[Letter] = []
+    """Letters written and never sent, oldest first (letters.py keeps them)."""
 
     def active_routes(self) -> set[str]:
         """Routes whose latest change switched them on."""

@@ -57,6 +57,7 @@ def _key(content_dir: Path) -> str:
     # help_now.yaml too: care responses are checked against its section ids
     files = [content_dir / PROGRAM_FILE, content_dir / "help_now.yaml"]
     files.append(content_dir / "care_phrases.yaml")
+    files.append(content_dir / "sos.yaml")
     steps = content_dir / STEPS_DIR
     with contextlib.suppress(OSError):  # no steps/ folder: load_program reports it
         files += sorted(steps / name for name in os.listdir(steps) if name.endswith(".yaml"))

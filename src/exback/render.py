@@ -14,28 +14,37 @@ from exback.words import count, countdown_line, countdown_sentence
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from rich.console import Console
+    from rich.console import Console, RenderableType
     from rich.text import Text
 
     from exback.commands.archive import ResetPlan
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
     from exback.commands.journal import Imported
+    from exback.commands.letters import Kept, Listed, Shown
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
+    from exback.commands.sos import OwnWords
     from exback.commands.start import AnswersApplied
     from exback.commands.status import Validated
     from exback.models import (
+        Breathing,
         CareResponse,
         HelpNow,
         JournalEntry,
+        Letter,
+        MultilineQuestion,
+        MultiQuestion,
+        NoContactEvent,
         PressureCheck,
         Route,
         SafetyPlan,
         Step,
         StepProgress,
     )
+    from exback.pacing import Breath
     from exback.program import Pause
     from exback.ui import UI
+    from exback.urges import Patterns
 
 # --- journal, import, export, restore, reset -------------------------------------------
 
@@ -150,6 +159,8 @@ def countdown(ui: UI, view: CountdownView | None) -> None:
         table.add_row(week.monday.isoformat(), *cells)
     out.print(table, markup=False)
     out.print(LEGEND, markup=False)
+    if view.patterns is not None:
+        urge_patterns(ui, view.patterns)
 
 
 def started(result: Started) -> str:
@@ -167,7 +178,8 @@ def logged(result: Logged) -> str:
     if result.kind == "urge":
         return (
             f"Urge resisted: that is {result.urges} so far, and each one gets easier. "
-            f"Try this: {result.tip}"
+            f"Try this: {result.tip} When an urge is strong, 'exback sos' gives you a pause, "
+            "your own words and a letter you don't send."
         )
     if result.kind == "exception":
         return (
@@ -262,6 +274,8 @@ def status(ui: UI, data: dict[str, Any]) -> None:
             f"{count(nc['slips'], 'slip')}"
         )
         out.print("  (exback nocontact shows the calendar)")
+    if data["urge_patterns"]:
+        urge_patterns(ui, _patterns_from_json(data["urge_patterns"]))
     checkins = data["checkins"]
     if checkins["count"]:
         out.print(
@@ -282,6 +296,11 @@ def status(ui: UI, data: dict[str, Any]) -> None:
         if wait["silence"]:
             offer = f" (exback start --step {wait['offer']})" if wait["offer"] else ""
             out.print(user_text(f"  {wait['silence']}{offer}", style="yellow"))
+    for number in data["letters"]["ready_to_read_again"]:
+        out.print(
+            f"Letter {number} has been held for a day: read it again with "
+            f"exback letters show {number}"
+        )
     if data["next_step"]:
         out.print(Text("Continue with: exback start", style="bold"))
     plan = "; your safety plan: exback safety-plan show" if data["safety_plan"] else ""
@@ -638,3 +657,294 @@ def step_answers(ui: UI, step: Step, saved: StepProgress | None) -> None:
         for action in step.actions:
             mark = "☑" if action.id in done else "☐"
             out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))
+
+
+# --- sos, letters and urge patterns (issue 17) -------------------------------------------
+
+NO_COUNTDOWN_FOR_OUTCOME = (
+    "No no-contact countdown is running, so this urge is not counted. When you want one: "
+    "exback nocontact start"
+)
+
+
+def letter_question() -> MultilineQuestion:
+    """The box for the letter, in `exback sos` and `letters add`."""
+    from exback.models import MultilineQuestion
+
+    return MultilineQuestion(
+        id="letter",
+        kind="multiline",
+        prompt="Write what you want to send them. It stays here and is never sent.",
+        help="Say all of it, as you would in the message. It is kept for a day; tomorrow, "
+        "read it again before you decide anything. Leave it empty to skip.",
+        required=False,
+    )
+
+
+def triggers_question() -> MultiQuestion:
+    """What came before the urge: optional, nothing ticked."""
+    from exback.models import Choice, MultiQuestion
+    from exback.urges import TRIGGERS
+
+    return MultiQuestion(
+        id="triggers",
+        kind="multi",
+        prompt="What came before the urge? (optional)",
+        choices=[Choice(value=v, label=label) for v, label in TRIGGERS.items()],
+        required=False,
+    )
+
+
+def sos_intro(ui: UI) -> None:
+    """The first words of `exback sos`."""
+    from rich.panel import Panel
+
+    ui.out.print(
+        Panel(
+            "You opened this instead of writing to them. That already counts.\n"
+            "First a pause, then your own words, a letter that stays here, and a minute "
+            "of breathing. Every step can be cut short.",
+            title="A pause before anything else",
+            title_align="left",
+        )
+    )
+
+
+def pause_frame(left: int, total: int, why: str) -> RenderableType:
+    """One frame of the pause: the time left, a bar that empties, why waiting helps."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from exback.pacing import clock
+    from exback.ui import user_text
+
+    width = 30
+    filled = round(width * left / total) if total else 0
+    return Group(
+        Text(f"Pause · {clock(left)}", style="bold"),
+        Text("█" * filled + "░" * (width - filled), style="cyan"),
+        user_text(why),
+    )
+
+
+def pause_line(left: int, why: str, first: bool) -> str:
+    """The plain pause: why waiting helps first, then the time left."""
+    line = f"Pause: {_minutes(left)} left."
+    return f"{why}\n{line}" if first else line
+
+
+def _minutes(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    parts = ([count(minutes, "minute")] if minutes else []) + (
+        [count(rest, "second")] if rest else []
+    )
+    return " ".join(parts) or "no time"
+
+
+def breathing_intro(pattern: Breathing) -> str:
+    """What the breathing exercise is, in one line."""
+    from exback.pacing import total_seconds
+
+    hold = f", hold for {pattern.hold}" if pattern.hold else ""
+    return (
+        f"Now breathe with this: in for {pattern.breathe_in}{hold}, out for "
+        f"{pattern.breathe_out}, {count(pattern.rounds, 'breath')} "
+        f"(about {_minutes(total_seconds(pattern))})."
+    )
+
+
+def breath_frame(breath: Breath | None) -> RenderableType:
+    """One frame of the breath: the word, a bar that fills as you breathe in and empties out."""
+    from rich.console import Group
+    from rich.text import Text
+
+    if breath is None:
+        return Text("Well done.", style="bold")
+    width = 24
+    if breath.phase == "in":
+        filled = round(width * breath.fraction)
+    elif breath.phase == "hold":
+        filled = width
+    else:
+        filled = round(width * (1 - breath.fraction))
+    return Group(
+        Text(f"{breath.words} · {breath.left}", style="bold"),
+        Text("●" * filled + "·" * (width - filled), style="green"),
+        Text(f"breath {breath.round} of {breath.rounds}", style="dim"),
+    )
+
+
+def breath_line(breath: Breath | None) -> str:
+    """The plain breath: one line per phase."""
+    if breath is None:
+        return "Well done."
+    seconds = count(breath.seconds, "second")
+    return f"{breath.words} for {seconds} ({breath.round} of {breath.rounds})."
+
+
+def own_words(ui: UI, shown: list[OwnWords], evidence: list[str]) -> None:
+    """The person's own words, exactly as written, and their own evidence when there is some."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.ui import user_text
+
+    out = ui.out
+    out.print()
+    out.print(Text("In your own words", style="bold"))
+    for words in shown:
+        if words.text is None:
+            out.print(user_text(f"{words.title}: {words.missing}", style="dim"))
+        else:
+            title = user_text(words.title)
+            out.print(Panel(user_text(words.text), title=title, title_align="left"))
+    if evidence:
+        out.print(Text("From your own record", style="bold"))
+        out.print(user_text(_sentence("; ".join(evidence))))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def sos_without_data(problem: str) -> str:
+    """Why `exback sos` goes straight to the breath: the data cannot be read."""
+    return (
+        f"exback: {problem}. Until it is mended, your own words cannot be shown and a letter "
+        "cannot be kept; the breathing is still here."
+    )
+
+
+def write_now_question(title: str) -> str:
+    """The brief offer to write a missing answer during `exback sos`."""
+    return f"{title}: would you like to write it now, in a few words?"
+
+
+def own_words_saved(step_title: str) -> str:
+    """Said once a missing answer written during `exback sos` is saved."""
+    return f"Saved in the step “{step_title}”; it will be here next time."
+
+
+def letter_kept(kept: Kept) -> str:
+    """What is said once a letter is kept."""
+    from exback.letters import hold_ends
+    from exback.text import local_time
+
+    return (
+        f"Kept as letter {kept.number}, here only; it is never sent. It is on hold until "
+        f"{local_time(hold_ends(kept.letter))}: read it again then (exback letters show "
+        f"{kept.number}), before you decide anything."
+    )
+
+
+def sos_logged(outcome: str, best_streak: int, days: int) -> str:
+    """What is said once the outcome is logged."""
+    if outcome == "held":
+        return "Logged: you held on. That took something; be kind to yourself today."
+    if outcome == "unsure":
+        return (
+            "Logged as not sure yet. If you do end up in touch, log it with 'exback nocontact "
+            "slip'; if the urge comes back, 'exback sos' is here."
+        )
+    from exback.commands.nocontact import Logged
+
+    return logged(Logged("slip", 0, best_streak, days))  # as `nocontact slip` says it
+
+
+def feeling_question(event: NoContactEvent) -> str:
+    """The next day's question, naming the outcome and when it was."""
+    from exback.text import local_time
+    from exback.urges import OUTCOMES
+
+    said = OUTCOMES[event.outcome] if event.outcome else "an urge"
+    return f"On {local_time(event.at)} you said: {said}. How did you feel an hour after?"
+
+
+def reread_question(number: int, letter: Letter) -> str:
+    """`start`'s offer of a letter whose hold has passed."""
+    from exback.text import local_time
+
+    return (
+        f"On {local_time(letter.written_at)} you wrote letter {number} and held it for a day. "
+        "Read it again now?"
+    )
+
+
+def letters_list(ui: UI, listed: Listed) -> None:
+    """`exback letters`: number, date, state and first line."""
+    from rich.table import Table
+
+    from exback.letters import first_line, hold_ends, state
+    from exback.text import local_time
+    from exback.ui import user_text
+
+    if not listed.letters:
+        ui.out.print("No letters yet. Write one, never sent: exback letters add (or exback sos).")
+        return
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    for name in ("#", "Written", "Hold", "First line"):
+        table.add_column(name)
+    for number, letter in listed.letters:
+        now_state = state(letter, listed.now)
+        hold = {
+            "on_hold": f"until {local_time(hold_ends(letter))[5:16]}",
+            "ready": "passed: read it again",
+            "read_again": "read again",
+        }[now_state]
+        table.add_row(
+            str(number),
+            local_time(letter.written_at)[:10],
+            hold,
+            user_text(first_line(letter.text, 40)),
+        )
+    ui.out.print(table)
+    ui.out.print("Show one with: exback letters show N")
+
+
+def letter_view(ui: UI, shown: Shown) -> None:
+    """One letter, exactly as written, with where its hold stands."""
+    from rich.panel import Panel
+
+    from exback.letters import hold_ends, state
+    from exback.text import local_time
+    from exback.ui import user_text
+
+    letter = shown.letter
+    title = f"Letter {shown.number} · written {local_time(letter.written_at)}"
+    ui.out.print(Panel(user_text(letter.text), title=title, title_align="left"))
+    if state(letter, shown.now) == "on_hold":
+        ui.out.print(
+            f"On hold until {local_time(hold_ends(letter))}. Read it again then, before you "
+            "decide anything."
+        )
+    elif shown.first_reading:
+        ui.out.print(
+            "A day on, how does it read? It stays here, unsent; you can write another, or "
+            "put some of it in your journal."
+        )
+
+
+def _patterns_from_json(data: dict[str, Any]) -> Patterns:
+    from exback.urges import WEEKDAYS, Patterns
+
+    grid = [data["by_weekday_hour"][day] for day in WEEKDAYS]
+    return Patterns(data["urges"], grid, data["by_trigger"])
+
+
+def urge_patterns(ui: UI, found: Patterns) -> None:
+    """When urges came: weekdays by four-hour blocks, and by trigger."""
+    from rich.table import Table
+
+    from exback.urges import WEEKDAYS
+
+    ui.out.print(f"When urges came ({count(found.urges, 'urge')}):")
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    table.add_column("")
+    for start in range(0, 24, 4):
+        table.add_column(f"{start}h", justify="right")
+    for name, row in zip(WEEKDAYS, found.blocks(4), strict=True):
+        table.add_row(name, *(str(n) if n else "·" for n in row))
+    ui.out.print(table)
+    if found.by_trigger:
+        parts = [f"{t.replace('_', ' ')} {n}" for t, n in found.by_trigger.items()]
+        ui.out.print("Before them: " + " · ".join(parts))

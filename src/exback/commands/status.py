@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import nocontact, safety_plan
+from exback import letters, nocontact, safety_plan, urges
 from exback import program as logic
 from exback.commands.nocontact import numbers
 
@@ -36,7 +36,8 @@ STATUS_COUNTDOWN = (
 def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     """Everything `status` shows; also the `status --json` document.
 
-    `now` only dates the empty placeholder used before anything is saved (never saved).
+    `now` dates the empty placeholder used before anything is saved (never saved), and
+    tells which letters' hold has passed.
     """
     progress = store.load_progress() or logic.new_progress(now)
     states = logic.step_states(program, progress, today)
@@ -100,6 +101,11 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
         "safety_plan": safety_plan.has_plan(progress),
         "no_contact": _countdown(program, progress, today),
         "checkins": _checkins(progress),
+        "letters": {
+            "count": len(progress.letters),
+            "ready_to_read_again": [n for n, _ in letters.ready(progress, now)],
+        },
+        "urge_patterns": _patterns(progress),
         "journal": {
             "count": summary.count,
             "last_entry_at": summary.last.created_at.isoformat() if summary.last else None,
@@ -121,6 +127,12 @@ def _countdown(program: Program, progress: Progress, today: dt.date) -> dict[str
     label = logic.countdown_label(program, progress)
     data = numbers(label, nocontact.summarise(progress.no_contact, today))
     return {k: data[k] for k in STATUS_COUNTDOWN}
+
+
+def _patterns(progress: Progress) -> dict[str, Any] | None:
+    """When urges came (from urges.PATTERN_MIN urges on), else None."""
+    found = urges.patterns(progress.no_contact)
+    return found.to_json() if found else None
 
 
 def _checkins(progress: Progress) -> dict[str, Any]:

@@ -163,6 +163,7 @@ class Walk:
                     "Review a finished step", "review", None if done else "nothing finished yet"
                 ),
                 Option("The no-contact countdown", "countdown"),
+                Option("An urge to contact them: pause first (exback sos)", "sos"),
                 *self.help_option(),
                 Option("Quit", "quit"),
             ]
@@ -183,6 +184,10 @@ class Walk:
                     return self.stop()
             if choice == "countdown":
                 self.show_countdown()
+            if choice == "sos":
+                from exback.commands.sos import Sos
+
+                Sos(self.program, self.store, self.ui, self.prompter, self.now, self.today).run()
             if choice == HELP:
                 self.help()
 
