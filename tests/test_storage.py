@@ -133,7 +133,7 @@ def test_torn_last_line_is_skipped_on_read_and_kept_on_next_write(runner, data_d
     kept = list(data_dir.glob("journal.jsonl.torn-*"))
     assert len(kept) == 1
     assert kept[0].read_bytes() == b'{"id": "torn", "created_at": "2026-'
-    texts = [json.loads(line)["text"] for line in journal.read_text().splitlines()]
+    texts = [json.loads(line)["text"] for line in journal.read_text().splitlines()[1:]]
     assert texts == ["first", "second"]
 
 

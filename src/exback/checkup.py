@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
+from exback.journal import fold, from_line
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 from exback.program import new_progress
@@ -506,7 +507,8 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
                 fix=set_aside,
             )
         ]
-    have = {JournalEntry.model_validate_json(line).id for line in good}
+    folded = fold(from_line(line) for line in good)
+    have = {*folded.versions, *folded.deleted}
     found, sources = _kept_entries(path, have)
     if not found:
         return []
@@ -564,12 +566,17 @@ def _kept_entries(
         except (OSError, UnsafeFileError):
             continue
         before = len(found)
-        for line in raw.split(b"\n"):
-            if line.strip() and _line_problem(line) is None:
-                entry = JournalEntry.model_validate_json(line)
-                if entry.id not in seen:
-                    seen.add(entry.id)
-                    found.append(entry)
+        # the copy as exback would read it: an entry deleted in it is not offered back
+        copy = fold(
+            from_line(line)
+            for line in raw.split(b"\n")
+            if line.strip() and _line_problem(line) is None
+        )
+        seen |= set(copy.deleted)
+        for entry in copy.entries:
+            if entry.id not in seen:
+                seen.add(entry.id)
+                found.append(entry)
         if len(found) > before:
             names.append(copy_path.name)
     return found, ", ".join(names)
@@ -579,7 +586,7 @@ def _line_problem(line: bytes) -> str | None:
     from pydantic import ValidationError
 
     try:
-        JournalEntry.model_validate_json(line)
+        from_line(line)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])

@@ -186,6 +186,8 @@ Examples:
   exback journal add "Slept badly, but went for a walk" --mood 4
   echo "a note" | exback journal add --tag evening
   exback journal list --limit 5     your last five notes
+  exback journal list --from "last week" --contains sleep
+  exback journal tags               your tags and how often you used them
   exback journal import jrnl.json   notes from `jrnl --export json`
   exback nocontact                  the no-contact countdown, a calendar
   exback nocontact start            start it; today is day 1
@@ -369,26 +371,110 @@ def journal_list(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Show at most N entries.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="Only entries on or after DATE."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Only entries on or before DATE.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="Only entries of DATE.")
+    ] = None,
+    contains: Annotated[
+        str | None,
+        typer.Option("--contains", metavar="TEXT", help="Only entries with TEXT (any case)."),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Only entries with this tag; repeat: all of them."),
+    ] = None,
+    not_tag: Annotated[
+        list[str] | None, typer.Option("--not-tag", help="Leave out entries with this tag.")
+    ] = None,
+    starred: Annotated[bool, typer.Option("--starred", help="Only starred entries.")] = False,
+    mood_below: Annotated[
+        int | None,
+        typer.Option("--mood-below", min=2, max=10, metavar="N", help="Only moods below N."),
+    ] = None,
+    mood_above: Annotated[
+        int | None,
+        typer.Option("--mood-above", min=1, max=9, metavar="N", help="Only moods above N."),
+    ] = None,
+    on_this_day: Annotated[
+        bool,
+        typer.Option(
+            "--on-this-day",
+            help="What you wrote 1 to 3 weeks ago, and on this date in earlier months and years.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List journal entries, newest first.
+    """List journal entries, newest first, each with its id.
 
     \b
     Examples:
       exback journal list --limit 5
+      exback journal list --from "last week" --tag work
+      exback journal list --on 2026-03-01
+      exback journal list --contains sleep --mood-below 5
+      exback journal list --on-this-day
       exback journal list --json
+
+    DATE is YYYY-MM-DD, today, yesterday, N days ago, this week, last week, this
+    month, last month, this year or last year (as --from: its first day; as
+    --to: its last). Every filter given must match.
     """
     from exback import render
     from exback.commands import journal
+    from exback.journal_find import make_query
 
     session = _session(ctx)
-    listed = journal.entries(session.store, limit)
+    query = make_query(
+        today(),
+        since=since,
+        until=until,
+        on=on,
+        contains=contains,
+        tags=tag or [],
+        not_tags=not_tag or [],
+        starred=starred,
+        mood_below=mood_below,
+        mood_above=mood_above,
+        on_this_day=on_this_day,
+    )
+    listed = journal.entries(session.store, query, limit)
     if listed.notice:
         session.ui.say(f"exback: {listed.notice}")
     if as_json:
         _print_json(listed.to_json())
     else:
-        render.journal_entries(session.ui, listed.entries)
+        render.journal_entries(session.ui, listed)
+
+
+@journal_app.command("tags")
+def journal_tags(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your tags, each with how many entries carry it.
+
+    \b
+    Examples:
+      exback journal tags
+      exback journal tags --json
+    """
+    from exback import render
+    from exback.commands import journal
+
+    session = _session(ctx)
+    found = journal.tags(session.store)
+    if found.notice:
+        session.ui.say(f"exback: {found.notice}")
+    if as_json:
+        _print_json(found.to_json())
+    else:
+        render.journal_tags(session.ui, found)
 
 
 # --- journal import (issue 9) --------------------------------------------------------

@@ -87,11 +87,15 @@ def check_entries(
 
 
 def new_entries(
-    existing: list[JournalEntry], format: Format, incoming: list[JournalEntry]
+    existing: list[JournalEntry], known: set[str], format: Format, incoming: list[JournalEntry]
 ) -> list[JournalEntry]:
-    """The incoming entries that are not in the journal yet (see the module docstring)."""
+    """The incoming entries that are not in the journal yet (see the module docstring).
+
+    `known`: the ids of the journal's entries, deleted ones included: a deleted entry
+    is not brought back by importing it again.
+    """
     if format == "exback":
-        return new_by_id(existing, incoming)
+        return new_by_id(known, incoming)
     have = Counter((e.created_at, e.text) for e in existing)
     fresh = []
     for entry in incoming:

@@ -20,14 +20,13 @@ if TYPE_CHECKING:
     from exback.commands.archive import ResetPlan
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
-    from exback.commands.journal import Imported
+    from exback.commands.journal import Imported, Listed, Tags
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
     from exback.commands.start import AnswersApplied
     from exback.commands.status import Validated
     from exback.models import (
         CareResponse,
         HelpNow,
-        JournalEntry,
         PressureCheck,
         Route,
         SafetyPlan,
@@ -39,25 +38,53 @@ if TYPE_CHECKING:
 # --- journal, import, export, restore, reset -------------------------------------------
 
 
-def journal_entries(ui: UI, entries: list[JournalEntry]) -> None:
-    """Entries for a person: date, mood and tags, then the text, inert."""
+def journal_entries(ui: UI, listed: Listed) -> None:
+    """Entries for a person: id, date, mood, tags and star, then the text, inert."""
     from rich.text import Text
 
+    from exback.journal import short_id
     from exback.ui import local_time, user_text
 
-    if not entries:
-        ui.out.print('Your journal is empty. Add a note with: exback journal add "..."')
+    if not listed.entries:
+        if listed.query.on_this_day is not None:
+            ui.out.print("Nothing written on this day in earlier weeks, months or years.")
+        elif listed.query.filters:
+            ui.out.print("No entries match.")
+        else:
+            ui.out.print('Your journal is empty. Add a note with: exback journal add "..."')
         return
-    for entry in entries:
-        head = Text(local_time(entry.created_at), style="bold")
+    for entry in listed.entries:
+        head = Text(short_id(entry.id), style="dim")
+        head.append("  ")
+        head.append(local_time(entry.created_at), style="bold")
+        ago = listed.ago(entry)
+        if ago:
+            head.append(f"  {ago}", style="green")
+        if entry.starred:
+            head.append("  *starred", style="yellow")
         if entry.mood is not None:
             head.append(f"  mood {entry.mood}/10", style="cyan")
         if entry.tags:
             head.append("  ")
             head.append_text(user_text(" ".join("#" + t for t in entry.tags), style="magenta"))
         ui.out.print(head)
+        if entry.prompt:
+            ui.out.print(user_text(entry.prompt), style="italic", soft_wrap=True)
         ui.out.print(user_text(entry.text), soft_wrap=True)  # long notes: the terminal wraps
         ui.out.print()
+
+
+def journal_tags(ui: UI, found: Tags) -> None:
+    """Each tag with its count, one a line."""
+    from exback.ui import user_text
+
+    if not found.counts:
+        ui.out.print('No tags yet. Add some with: exback journal add "..." --tag NAME')
+        return
+    width = max(len(str(n)) for _, n in found.counts)
+    for tag, n in found.counts:
+        line = user_text(f"{n:>{width}}  #{tag}")
+        ui.out.print(line)
 
 
 def reset_plan(ui: UI, plan: ResetPlan) -> None:

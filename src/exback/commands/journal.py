@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exback import journal_import
 from exback.commands.inputs import read_json
-from exback.journal import make_entry, newest_first, to_json
+from exback.journal import make_entry, to_json
+from exback.journal_find import Query, ago, local_day, tag_counts
 from exback.storage import torn_line
 
 if TYPE_CHECKING:
@@ -40,10 +41,28 @@ class Listed:
 
     entries: list[JournalEntry]
     notice: str | None = None
+    query: Query = field(default_factory=Query)
+
+    def ago(self, entry: JournalEntry) -> str | None:
+        """How long ago an entry of an on-this-day list was written."""
+        today = self.query.on_this_day
+        return None if today is None else ago(local_day(entry), today)
 
     def to_json(self) -> list[dict[str, Any]]:
         """The `journal list --json` shape: each entry as its journal line."""
         return [to_json(entry) for entry in self.entries]
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Each tag and its count, the most used first."""
+
+    counts: list[tuple[str, int]]
+    notice: str | None = None
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The `journal tags --json` shape."""
+        return [{"tag": tag, "count": n} for tag, n in self.counts]
 
 
 @dataclass(frozen=True)
@@ -78,11 +97,29 @@ def add(store: Store, text: str, mood: int | None, tags: list[str], now: dt.date
     return Added(entry, _set_aside(store, kept))
 
 
-def entries(store: Store, limit: int | None = None) -> Listed:
-    """The newest `limit` entries (all without it); a torn last line is skipped, not touched."""
+def entries(store: Store, query: Query | None = None, limit: int | None = None) -> Listed:
+    """The newest `limit` entries that match `query`; a torn last line is skipped, not touched.
+
+    The journal is read from its end and only as far as needed (see
+    `Store.journal_newest_first`): `--limit 10` costs the same at any size.
+    """
+    query = query or Query()
+    found: list[JournalEntry] = []
+    with store.journal_newest_first() as (newest, torn):
+        for entry in newest:
+            if (limit is not None and len(found) >= limit) or query.past(entry):
+                break
+            if query.matches(entry):
+                found.append(entry)
+    notice = torn_line(store.journal_path, "it was skipped and is left as it is")
+    return Listed(found, notice if torn else None, query)
+
+
+def tags(store: Store) -> Tags:
+    """Every tag of the live entries, with how many carry it."""
     read = store.read_journal()
     notice = torn_line(store.journal_path, "it was skipped and is left as it is")
-    return Listed(newest_first(read.entries)[:limit], notice if read.torn_tail else None)
+    return Tags(tag_counts(read.entries), notice if read.torn_tail else None)
 
 
 def import_file(store: Store, path: Path, progress: ProgressBar | None = None) -> Imported:
@@ -98,7 +135,8 @@ def import_file(store: Store, path: Path, progress: ProgressBar | None = None) -
         with progress(len(export.items)) as update:
             checked = journal_import.check_entries(export, update)
     with store.lock():
-        fresh = journal_import.new_entries(store.read_journal().entries, export.format, checked)
+        read = store.read_journal()
+        fresh = journal_import.new_entries(read.entries, read.known_ids, export.format, checked)
         kept = (
             store.append_journal_entries(journal_import.chronological(export.format, fresh))
             if fresh
