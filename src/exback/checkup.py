@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
-from exback.journal import fold, from_line
+from exback.journal import HEADER, Folded, fold, from_line
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 from exback.program import new_progress
@@ -511,7 +511,7 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
     have = {*folded.versions, *folded.deleted}
     found, sources = _kept_entries(path, have)
     if not found:
-        return []
+        return _compactable(store, folded, in_order=bool(good) and good[0] == HEADER)
 
     def add_back() -> list[str]:
         store.append_journal_entries(found)
@@ -525,6 +525,32 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
             fix=add_back,
         )
     ]
+
+
+def _compactable(store: Store, folded: Folded, in_order: bool) -> list[Finding]:
+    """A note when compacting would erase old text or put an older journal in date order."""
+    path = store.journal_path
+    if folded.stale:
+        what = (
+            f"{count(folded.stale, 'line')} still hold the text of old versions or deleted "
+            "entries (exback no longer shows them)"
+        )
+    elif not in_order and folded.versions:
+        what = "was written before exback kept it in date order, so journal list reads all of it"
+    else:
+        return []
+
+    def fix() -> list[str]:
+        done = store.compact_journal()
+        return [
+            f"compacted {path.name} ({count(done.entries, 'entry')}); "
+            f"the file before is {path.name}.bak"
+        ]
+
+    repair = (
+        f"compact it, as 'exback journal compact' does (the file before becomes {path.name}.bak)"
+    )
+    return [Finding(path, f"{what}; --repair would {repair}", False, repair, fix)]
 
 
 def _missing_journal(store: Store) -> list[Finding]:

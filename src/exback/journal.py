@@ -26,8 +26,28 @@ from exback.models import (
 from exback.text import is_unicode_text
 
 
-def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -> JournalEntry:
+def make_entry(
+    text: str,
+    mood: int | None,
+    tags: list[str],
+    now: dt.datetime,
+    prompt: str | None = None,
+) -> JournalEntry:
     """A new entry, or UsageError for empty text or a bad tag."""
+    return checked_entry(
+        id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=tags, prompt=prompt
+    )
+
+
+def changed_entry(entry: JournalEntry, **changes: Any) -> JournalEntry:
+    """`entry` with `changes` (text, mood, tags, starred, created_at), checked as a new one."""
+    fields = {name: getattr(entry, name) for name in JournalEntry.model_fields}
+    return checked_entry(**{**fields, **changes})
+
+
+def checked_entry(**fields: Any) -> JournalEntry:
+    """An entry from its fields, or UsageError saying what is wrong and that nothing was saved."""
+    text, mood, tags = fields["text"], fields.get("mood"), fields.get("tags", [])
     if not text.strip():
         raise UsageError(
             "the note is empty; give some text as an argument, on stdin, or when asked"
@@ -50,9 +70,7 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
         if tag not in clean:
             clean.append(tag)
     try:
-        return JournalEntry(
-            id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean
-        )
+        return JournalEntry(**{**fields, "tags": clean})
     except ValidationError as exc:  # the models' bounds (a date out of range...)
         raise UsageError(f"{describe_validation(exc, '(note)')}; nothing was saved") from None
 
@@ -255,13 +273,17 @@ class Folded:
 
     @property
     def entries(self) -> list[JournalEntry]:
-        """The live entries, in file order (of first appearance)."""
-        return [entry for _, entry in self.versions.values()]
+        """The live entries by time, oldest first; equal times: the earlier-written first.
+
+        "Written" counts from each entry's latest version. A compaction writes them
+        in this order, an export lists them so, and a restore keeps it.
+        """
+        order = sorted(self.versions.values(), key=lambda pair: (pair[1].created_at, pair[0]))
+        return [entry for _, entry in order]
 
     def newest_first(self) -> list[JournalEntry]:
-        """Live entries by time, newest first; equal times: the later-written first."""
-        order = sorted(self.versions.values(), key=lambda pair: (pair[1].created_at, pair[0]))
-        return [entry for _, entry in reversed(order)]
+        """`entries` the other way round: what `journal list` shows."""
+        return self.entries[::-1]
 
 
 def fold(lines: Iterable[Line]) -> Folded:
@@ -292,5 +314,4 @@ def erasures(folded: Folded) -> list[Line]:
 
 def compacted(folded: Folded) -> list[Line]:
     """The lines of a compacted journal (after its header): erasures, then entries by time."""
-    order = sorted(folded.versions.values(), key=lambda pair: (pair[1].created_at, pair[0]))
-    return [*erasures(folded), *(entry_line(entry) for _, entry in order)]
+    return [*erasures(folded), *(entry_line(entry) for entry in folded.entries)]

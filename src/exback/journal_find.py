@@ -48,6 +48,21 @@ def parse_days(text: str, today: dt.date, option: str) -> tuple[dt.date, dt.date
     raise UsageError(f"{option} {text!r} is not a date; use {DATE_WORDS}")
 
 
+def parse_moment(text: str, today: dt.date, option: str) -> tuple[dt.date, dt.time | None]:
+    """One day, and maybe a time: "2026-03-01", "yesterday 21:15"; else exit 2."""
+    match = re.fullmatch(r"(.*?)(?:\s+(\d{1,2}):(\d{2}))?", text.strip())
+    assert match is not None  # the pattern matches any text
+    words, hour, minute = match.groups()
+    first, last = parse_days(words, today, option)
+    if first != last:
+        raise UsageError(f"{option} takes one day, not {text!r} ({first} to {last})")
+    if hour is None:
+        return first, None
+    if int(hour) > 23 or int(minute) > 59:
+        raise UsageError(f"{option} {text!r}: the time is HH:MM, from 00:00 to 23:59")
+    return first, dt.time(int(hour), int(minute))
+
+
 def _in_range(day: dt.date, text: str, option: str) -> dt.date:
     if not EARLIEST <= day <= LATEST:
         raise UsageError(f"{option} {text!r}: dates must be from {EARLIEST} to {LATEST}")
@@ -213,10 +228,10 @@ def tag_counts(entries: Iterable[JournalEntry]) -> list[tuple[str, int]]:
     """Each tag and how many entries carry it, the most used first (then by name).
 
     Tags differing only in case are one tag (as the filters take them), named as
-    it is written most often.
+    it is written most often (on a tie, as the newest entry writes it).
     """
     spellings: dict[str, Counter[str]] = {}
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: e.created_at, reverse=True):
         for tag in entry.tags:
             spellings.setdefault(tag.casefold(), Counter())[tag] += 1
     counts = [(c.most_common(1)[0][0], c.total()) for c in spellings.values()]

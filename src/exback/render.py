@@ -20,13 +20,14 @@ if TYPE_CHECKING:
     from exback.commands.archive import ResetPlan
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
-    from exback.commands.journal import Imported, Listed, Tags
+    from exback.commands.journal import CompactResult, Imported, Listed, Tags
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
     from exback.commands.start import AnswersApplied
     from exback.commands.status import Validated
     from exback.models import (
         CareResponse,
         HelpNow,
+        JournalEntry,
         PressureCheck,
         Route,
         SafetyPlan,
@@ -72,6 +73,35 @@ def journal_entries(ui: UI, listed: Listed) -> None:
             ui.out.print(user_text(entry.prompt), style="italic", soft_wrap=True)
         ui.out.print(user_text(entry.text), soft_wrap=True)  # long notes: the terminal wraps
         ui.out.print()
+
+
+def journal_entry_to_delete(ui: UI, entry: JournalEntry) -> None:
+    """The entry about to be deleted, on stderr: its id, date and first line."""
+    from exback.journal import short_id
+    from exback.ui import local_time
+
+    first = entry.text.strip().splitlines()[0]
+    first = first if len(first) <= 60 else first[:59] + "…"
+    ui.say(f"This deletes entry {short_id(entry.id)} of {local_time(entry.created_at)}: {first}")
+
+
+def compacted(ui: UI, result: CompactResult) -> None:
+    """What a compaction did, and what the .bak still holds."""
+    done, name = result.done, result.path.name
+    if not done.rewritten:
+        ui.say(f"{name} is already compact ({count(done.entries, 'entry')}); nothing was changed.")
+    elif done.bak_differs:
+        ui.say(
+            f"Rewrote {name} with {count(done.entries, 'entry')}, dropping "
+            f"{count(done.dropped, 'line')} of old versions and deleted entries."
+        )
+    else:
+        ui.say(f"Replaced {name}.bak with the compacted {name}.")
+    if done.bak_differs:
+        ui.say(
+            f"The file before is kept as {name}.bak, with that text; run 'exback journal "
+            "compact' again to replace it too."
+        )
 
 
 def journal_tags(ui: UI, found: Tags) -> None:

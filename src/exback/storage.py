@@ -36,6 +36,7 @@ from exback.journal import (
     HEADER,
     Folded,
     Line,
+    compacted,
     entry_line,
     fold,
     from_line,
@@ -76,6 +77,19 @@ class JournalRead:
     def known_ids(self) -> set[str]:
         """Ids of live and deleted entries: an import or a merge never brings these back."""
         return {*self.folded.versions, *self.folded.deleted}
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """What a compaction did."""
+
+    dropped: int
+    """Lines that held an older version or a deleted entry."""
+    entries: int
+    rewritten: bool
+    bak_differs: bool
+    """Whether the `.bak` (the file before) holds lines the journal no longer has."""
+    torn_kept: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -468,6 +482,32 @@ class Store:
         finally:
             os.close(fd)
         return kept
+
+    def compact_journal(self) -> Compacted:
+        """Rewrite journal.jsonl with only what reading it gives (call under lock()).
+
+        The new file holds the header, an erasure (id and time, no text) for each
+        deleted entry, then each entry's latest version in date order: the text of
+        older versions and of deleted entries is no longer in it. It is written
+        atomically; the old file becomes `journal.jsonl.bak` (until the next rewrite).
+        A torn last line is set aside first, as by an append.
+        """
+        path = self.journal_path
+        if not os.path.lexists(path):
+            self.read_journal()  # a missing journal beside a .bak: exit 3, as everywhere
+            return Compacted(0, 0, False, False)
+        kept = self.set_aside_torn_tail(path)
+        folded = self.read_journal().folded
+        data = journal_bytes(compacted(folded))
+        bak = path.with_name(path.name + ".bak")
+        before = _read_data(path, lambda: self._read_live(path, JOURNAL_LIMIT))
+        # a second compaction replaces a .bak that still holds the older file
+        changed = data != before or data != _read_data(
+            bak, lambda: read_checked(bak, JOURNAL_LIMIT)
+        )
+        if changed:
+            self.write_atomic(path, data)
+        return Compacted(folded.stale, len(folded.versions), changed, data != before, kept)
 
     def set_aside_torn_tail(self, path: Path) -> Path | None:
         """Move an incomplete last line to `<file>.torn-<time>`; return that path."""
