@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SIZES = (0, 10_000, 100_000)
+SEARCH = "number 12"
+"""What `journal list --contains` looks for: 1 in 90 of the bench's notes (12, 120-129...)."""
 SLOWEST = ("jrnl", "journal add", 100_000)
 ONCE_OVER = 10.0
 """Seconds: a command whose warm-up run takes longer is timed by that one run only."""
@@ -251,6 +253,9 @@ def build_fixtures(tmp: Path, exback: Path, jrnl: Path, env: dict[str, str]) -> 
             Command("exback", "journal list --limit 10", size,
                     [*ex, "journal", "list", "--limit", "10"], exback_env),
             Command("jrnl", "journal list --limit 10", size, [*jr, "-n", "10"], jrnl_env),
+            Command("exback", "journal list --contains", size,
+                    [*ex, "journal", "list", "--contains", SEARCH], exback_env),
+            Command("jrnl", "journal list --contains", size, [*jr, "-contains", SEARCH], jrnl_env),
             Command("exback", "status", size, [*ex, "status"], exback_env),
         ]  # fmt: skip
         if size == 0:
@@ -412,6 +417,12 @@ def report(results: dict[tuple[str, str, int | None], Sample], runs: int) -> Non
         (
             "exback journal add at 100,000 <= 1.2 x at 0",
             ms(("exback", "journal add", 100_000)) / ms(("exback", "journal add", 0)),
+            1.2,
+        ),
+        (
+            "exback journal list --limit 10 at 100,000 <= 1.2 x at 0",
+            ms(("exback", "journal list --limit 10", 100_000))
+            / ms(("exback", "journal list --limit 10", 0)),
             1.2,
         ),
         (

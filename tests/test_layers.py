@@ -26,6 +26,8 @@ PURE = {
     "words",
     "journal",
     "journal_import",
+    "journal_find",
+    "journal_stats",
     "export",
     "merge",
     "letters",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
+from exback.journal import HEADER, Folded, fold, from_line
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 from exback.program import new_progress
@@ -506,10 +507,11 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
                 fix=set_aside,
             )
         ]
-    have = {JournalEntry.model_validate_json(line).id for line in good}
+    folded = fold(from_line(line) for line in good)
+    have = {*folded.versions, *folded.deleted}
     found, sources = _kept_entries(path, have)
     if not found:
-        return []
+        return _compactable(store, folded, in_order=bool(good) and good[0] == HEADER)
 
     def add_back() -> list[str]:
         store.append_journal_entries(found)
@@ -523,6 +525,32 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
             fix=add_back,
         )
     ]
+
+
+def _compactable(store: Store, folded: Folded, in_order: bool) -> list[Finding]:
+    """A note when compacting would erase old text or put an older journal in date order."""
+    path = store.journal_path
+    if folded.stale:
+        what = (
+            f"{count(folded.stale, 'line')} still hold the text of old versions or deleted "
+            "entries (exback no longer shows them)"
+        )
+    elif not in_order and folded.versions:
+        what = "was written before exback kept it in date order, so journal list reads all of it"
+    else:
+        return []
+
+    def fix() -> list[str]:
+        done = store.compact_journal()
+        return [
+            f"compacted {path.name} ({count(done.entries, 'entry')}); "
+            f"the file before is {path.name}.bak"
+        ]
+
+    repair = (
+        f"compact it, as 'exback journal compact' does (the file before becomes {path.name}.bak)"
+    )
+    return [Finding(path, f"{what}; --repair would {repair}", False, repair, fix)]
 
 
 def _missing_journal(store: Store) -> list[Finding]:
@@ -564,12 +592,17 @@ def _kept_entries(
         except (OSError, UnsafeFileError):
             continue
         before = len(found)
-        for line in raw.split(b"\n"):
-            if line.strip() and _line_problem(line) is None:
-                entry = JournalEntry.model_validate_json(line)
-                if entry.id not in seen:
-                    seen.add(entry.id)
-                    found.append(entry)
+        # the copy as exback would read it: an entry deleted in it is not offered back
+        copy = fold(
+            from_line(line)
+            for line in raw.split(b"\n")
+            if line.strip() and _line_problem(line) is None
+        )
+        seen |= set(copy.deleted)
+        for entry in copy.entries:
+            if entry.id not in seen:
+                seen.add(entry.id)
+                found.append(entry)
         if len(found) > before:
             names.append(copy_path.name)
     return found, ", ".join(names)
@@ -579,7 +612,7 @@ def _line_problem(line: bytes) -> str | None:
     from pydantic import ValidationError
 
     try:
-        JournalEntry.model_validate_json(line)
+        from_line(line)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])

@@ -186,6 +186,11 @@ Examples:
   exback journal add "Slept badly, but went for a walk" --mood 4
   echo "a note" | exback journal add --tag evening
   exback journal list --limit 5     your last five notes
+  exback journal list --from "last week" --contains sleep
+  exback journal tags               your tags and how often you used them
+  exback journal edit 3f9a --mood 6 change a note (no option: in your editor)
+  exback journal delete 3f9a        delete a note, after you type delete
+  exback journal compact            erase old versions and deleted notes' text
   exback journal import jrnl.json   notes from `jrnl --export json`
   exback nocontact                  the no-contact countdown, a calendar
   exback nocontact start            start it; today is day 1
@@ -228,6 +233,8 @@ journal_app = typer.Typer(
     Examples:
       exback journal add "Went for a walk instead of texting" --mood 5
       exback journal list --limit 5
+      exback journal list --contains sleep --from "last month"
+      exback journal edit 3f9a1c07
       exback journal import jrnl.json
     """,
     rich_markup_mode=None,
@@ -340,7 +347,7 @@ def journal_add(
     Examples:
       exback journal add "Wanted to text them; went for a run instead" --mood 5
       echo "a note" | exback journal add --tag evening
-      exback journal add            (asks for the note)
+      exback journal add            (opens $VISUAL or $EDITOR, else asks)
 
     Note: text given as an argument is saved in your shell's history too;
     pipe it in or let exback ask if that matters to you.
@@ -350,7 +357,8 @@ def journal_add(
 
     session = _session(ctx)
     if text is None:
-        text = _read_text_input(session, "Your note:")
+        compose = _editor(required=False) if stdin_is_terminal() else None
+        text = compose("") if compose else _read_text_input(session, "Your note:")
     added = journal.add(session.store, text, mood, tag or [], now())
     if added.notice:
         session.ui.say(f"exback: {added.notice}")
@@ -373,26 +381,303 @@ def journal_list(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Show at most N entries.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="Only entries on or after DATE."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Only entries on or before DATE.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="Only entries of DATE.")
+    ] = None,
+    contains: Annotated[
+        str | None,
+        typer.Option("--contains", metavar="TEXT", help="Only entries with TEXT (any case)."),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Only entries with this tag; repeat: all of them."),
+    ] = None,
+    not_tag: Annotated[
+        list[str] | None, typer.Option("--not-tag", help="Leave out entries with this tag.")
+    ] = None,
+    starred: Annotated[bool, typer.Option("--starred", help="Only starred entries.")] = False,
+    mood_below: Annotated[
+        int | None,
+        typer.Option("--mood-below", min=2, max=10, metavar="N", help="Only moods below N."),
+    ] = None,
+    mood_above: Annotated[
+        int | None,
+        typer.Option("--mood-above", min=1, max=9, metavar="N", help="Only moods above N."),
+    ] = None,
+    on_this_day: Annotated[
+        bool,
+        typer.Option(
+            "--on-this-day",
+            help="What you wrote 1 to 3 weeks ago, and on this date in earlier months and years.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List journal entries, newest first.
+    """List journal entries, newest first, each with its id.
 
     \b
     Examples:
       exback journal list --limit 5
+      exback journal list --from "last week" --tag work
+      exback journal list --on 2026-03-01
+      exback journal list --contains sleep --mood-below 5
+      exback journal list --on-this-day
       exback journal list --json
+
+    DATE is YYYY-MM-DD, today, yesterday, N days ago, this week, last week, this
+    month, last month, this year or last year (as --from: its first day; as
+    --to: its last). Every filter given must match.
     """
     from exback import render
     from exback.commands import journal
+    from exback.journal_find import make_query
 
     session = _session(ctx)
-    listed = journal.entries(session.store, limit)
+    query = make_query(
+        today(),
+        since=since,
+        until=until,
+        on=on,
+        contains=contains,
+        tags=tag or [],
+        not_tags=not_tag or [],
+        starred=starred,
+        mood_below=mood_below,
+        mood_above=mood_above,
+        on_this_day=on_this_day,
+    )
+    listed = journal.entries(session.store, query, limit)
     if listed.notice:
         session.ui.say(f"exback: {listed.notice}")
     if as_json:
         _print_json(listed.to_json())
     else:
-        render.journal_entries(session.ui, listed.entries)
+        render.journal_entries(session.ui, listed)
+
+
+@journal_app.command("tags")
+def journal_tags(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your tags, each with how many entries carry it.
+
+    \b
+    Examples:
+      exback journal tags
+      exback journal tags --json
+    """
+    from exback import render
+    from exback.commands import journal
+
+    session = _session(ctx)
+    found = journal.tags(session.store)
+    if found.notice:
+        session.ui.say(f"exback: {found.notice}")
+    if as_json:
+        _print_json(found.to_json())
+    else:
+        render.journal_tags(session.ui, found)
+
+
+# --- journal edit, delete, compact (issue 18) --------------------------------------------
+
+EntryId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="The id journal list shows (4 or more of its first characters will do).",
+        show_default=False,
+    ),
+]
+
+
+@journal_app.command("edit")
+def journal_edit(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    text: Annotated[
+        str | None, typer.Option("--text", help="The new text, instead of the editor.")
+    ] = None,
+    mood: Annotated[
+        int | None, typer.Option("--mood", min=1, max=10, help="How you felt, 1 (low) to 10.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Replace the tags with these; repeat for more."),
+    ] = None,
+    star: Annotated[
+        bool | None, typer.Option("--star/--unstar", help="Star the entry, or take the star off.")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help='Move it to DATE, keeping its time ("2026-03-01 21:15").'
+        ),
+    ] = None,
+) -> None:
+    """Change an entry: its text in your editor, or with the options.
+
+    \b
+    Examples:
+      exback journal edit 3f9a1c07            (opens $VISUAL or $EDITOR)
+      exback journal edit 3f9a --mood 6 --tag walk
+      exback journal edit 3f9a --star
+      exback journal edit 3f9a --date yesterday
+      exback journal edit 3f9a --text "Went for a long walk instead"
+
+    The change is a new line in journal.jsonl; the old version stays in the file
+    until 'exback journal compact'. The editor gets a temporary file only you can
+    read, removed when it exits (your editor may keep copies of its own; see the
+    README).
+    """
+    from exback.commands import journal
+    from exback.journal import short_id
+    from exback.journal_find import parse_moment
+
+    session = _session(ctx)
+    changes: dict[str, Any] = {}
+    if text is not None:
+        changes["text"] = text
+    if mood is not None:
+        changes["mood"] = mood
+    if tag is not None:
+        changes["tags"] = tag
+    if star is not None:
+        changes["starred"] = star
+    if date is not None:
+        changes["date"] = parse_moment(date, today(), "--date")
+    compose = None if changes else _editor(required=True)
+    result = journal.edit(session.store, entry_id, now(), changes, compose)
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    if result.after is None:
+        session.ui.say(f"Nothing changed in entry {short_id(result.before.id)}.")
+        return
+    session.ui.say(
+        f"Changed the {_what_changed(result.before, result.after)} of entry "
+        f"{short_id(result.before.id)}. The old version stays in journal.jsonl until "
+        "'exback journal compact'."
+    )
+    _gentle_line_if(session, [result.after.text], result.after.mood == 1)
+
+
+def _what_changed(before: Any, after: Any) -> str:
+    names = {
+        "text": "text",
+        "mood": "mood",
+        "tags": "tags",
+        "starred": "star",
+        "created_at": "date",
+    }
+    changed = [w for name, w in names.items() if getattr(before, name) != getattr(after, name)]
+    return " and ".join([", ".join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)
+
+
+def _editor(required: bool) -> Any:
+    """`compose(text)` through $VISUAL/$EDITOR; None when neither is set (exit 2 if `required`)."""
+    from exback.editor import edit_text, editor_command
+
+    command = editor_command(os.environ)
+    if command is None:
+        if required:
+            raise errors.UsageError(
+                "set $VISUAL or $EDITOR to change the text in your editor, or pass --text, "
+                "--mood, --tag, --star, --unstar or --date"
+            )
+        return None
+    return lambda text: edit_text(command, text)
+
+
+@journal_app.command("delete")
+def journal_delete(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    confirm: Annotated[
+        str | None,
+        typer.Option(
+            "--confirm",
+            metavar="delete",
+            help="Type the word here instead of at the prompt (needed without a terminal).",
+        ),
+    ] = None,
+) -> None:
+    """Delete an entry, after you type 'delete'.
+
+    \b
+    Examples:
+      exback journal delete 3f9a1c07
+      exback journal delete 3f9a --confirm delete
+
+    The deletion is a new line in journal.jsonl (without the text); the entry is
+    gone from every list, export and count at once. Its text stays in the file
+    until 'exback journal compact' (see the README for when it is really erased).
+    """
+    from exback import render
+    from exback.commands import journal
+    from exback.commands.archive import CONFIRM_WORD
+    from exback.journal import short_id
+
+    if confirm is not None and confirm != CONFIRM_WORD:
+        raise errors.UsageError(f"--confirm takes the word '{CONFIRM_WORD}', not {confirm!r}")
+    session = _session(ctx)
+
+    def ask(entry: Any) -> None:
+        render.journal_entry_to_delete(session.ui, entry)
+        if confirm is not None:
+            return
+        if not stdin_is_terminal():
+            raise errors.UsageError(
+                f"delete asks you to type '{CONFIRM_WORD}', but there is no terminal; "
+                f"pass --confirm {CONFIRM_WORD}. Nothing was deleted"
+            )
+        asked = session.prompter("interrupted; nothing was deleted")
+        if not asked.word(f"Type {CONFIRM_WORD} to delete this entry:", CONFIRM_WORD):
+            raise errors.ExbackError(f"you did not type '{CONFIRM_WORD}'; nothing was deleted")
+
+    result = journal.delete(session.store, entry_id, now(), ask)
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    session.ui.say(
+        f"Deleted entry {short_id(result.before.id)}. Its text stays in journal.jsonl until "
+        "'exback journal compact'."
+    )
+
+
+@journal_app.command("compact")
+def journal_compact(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Erase old versions and deleted notes from journal.jsonl.
+
+    \b
+    Examples:
+      exback journal compact
+      exback journal compact --json
+
+    The new file is written whole, then put in place of the old one in one step;
+    the old file is kept as journal.jsonl.bak, with the text you deleted, until
+    the next compaction: run compact once more to have it gone from the .bak too.
+    """
+    from exback import render
+    from exback.commands import journal
+
+    session = _session(ctx)
+    result = journal.compact(session.store)
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        render.compacted(session.ui, result)
 
 
 # --- journal import (issue 9) --------------------------------------------------------

@@ -55,9 +55,14 @@ def count(snapshot: Snapshot) -> Added:
     return added
 
 
-def merge_journal(current: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
-    """Current entries plus incoming ones whose id is new, ordered by time (stable)."""
-    extra = new_by_id(current, incoming)
+def merge_journal(
+    current: list[JournalEntry], known: set[str], incoming: list[JournalEntry]
+) -> list[JournalEntry]:
+    """Current entries plus incoming ones whose id is not `known`, ordered by time (stable).
+
+    `known` holds the ids of deleted entries too: a merge never brings one back.
+    """
+    extra = new_by_id(known, incoming)
     if not extra:
         return current
     return sorted([*current, *extra], key=lambda e: e.created_at)

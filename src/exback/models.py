@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import hashlib
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -667,13 +668,62 @@ class Progress(Saved):
 
 
 class JournalEntry(Saved):
-    """One line of journal.jsonl."""
+    """One journal entry: a line of journal.jsonl (see journal.py for the other kinds)."""
 
     id: EntryId
     created_at: Moment
     text: EntryText
     mood: Annotated[int, Field(ge=1, le=10)] | None = None
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = []
+    starred: StrictBool = False
+    prompt: Annotated[str, Field(max_length=MAX_NOTE), AfterValidator(_unicode)] | None = None
+    """The writing prompt the entry answers, if one was asked for."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_id(cls, data: Any) -> Any:
+        # Entries have always been written with an id; a line written by hand may lack
+        # one. Its id is then derived from its moment and text, so it is the same at
+        # every read and survives a compaction (which writes it out).
+        if isinstance(data, dict) and "id" not in data:
+            moment, text = data.get("created_at"), data.get("text")
+            if isinstance(moment, str) and isinstance(text, str):
+                digest = hashlib.sha256(f"{moment}\n{text}".encode("utf-8", "replace"))
+                data = {**data, "id": digest.hexdigest()[:12]}
+        return data
+
+
+class JournalLineBase(Saved):
+    """A line of journal.jsonl that is not a plain entry; `kind` says which."""
+
+
+class JournalHeader(JournalLineBase):
+    """The first line of a journal written in date order with `late` marks (format 2)."""
+
+    kind: Literal["journal"]
+    format: Literal[2]
+
+
+class JournalEdit(JournalEntry):
+    """A new version of an entry: it supersedes every earlier line with its id."""
+
+    kind: Literal["edit"]
+    edited_at: Moment
+    late: StrictBool = False
+
+
+class LateEntry(JournalEntry):
+    """An entry line marked `late`: older than an entry written before it."""
+
+    late: StrictBool
+
+
+class JournalDelete(JournalLineBase):
+    """A deletion (`erased` once compacted): the entry with this id is gone; no text kept."""
+
+    kind: Literal["delete", "erased"]
+    id: EntryId
+    deleted_at: Moment
 
 
 def duplicate_ids(entries: list[JournalEntry]) -> list[str]:

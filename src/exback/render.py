@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from exback.commands.archive import ResetPlan
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
-    from exback.commands.journal import Imported
-    from exback.commands.letters import Kept, Listed, Shown
+    from exback.commands.journal import CompactResult, Imported, Listed, Tags
+    from exback.commands.letters import Kept, Shown
+    from exback.commands.letters import Listed as LettersListed
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
     from exback.commands.sos import OwnWords
     from exback.commands.start import AnswersApplied
@@ -49,25 +50,82 @@ if TYPE_CHECKING:
 # --- journal, import, export, restore, reset -------------------------------------------
 
 
-def journal_entries(ui: UI, entries: list[JournalEntry]) -> None:
-    """Entries for a person: date, mood and tags, then the text, inert."""
+def journal_entries(ui: UI, listed: Listed) -> None:
+    """Entries for a person: id, date, mood, tags and star, then the text, inert."""
     from rich.text import Text
 
+    from exback.journal import short_id
     from exback.ui import local_time, user_text
 
-    if not entries:
-        ui.out.print('Your journal is empty. Add a note with: exback journal add "..."')
+    if not listed.entries:
+        if listed.query.on_this_day is not None:
+            ui.out.print("Nothing written on this day in earlier weeks, months or years.")
+        elif listed.query.filters:
+            ui.out.print("No entries match.")
+        else:
+            ui.out.print('Your journal is empty. Add a note with: exback journal add "..."')
         return
-    for entry in entries:
-        head = Text(local_time(entry.created_at), style="bold")
+    for entry in listed.entries:
+        head = Text(short_id(entry.id), style="dim")
+        head.append("  ")
+        head.append(local_time(entry.created_at), style="bold")
+        ago = listed.ago(entry)
+        if ago:
+            head.append(f"  {ago}", style="green")
+        if entry.starred:
+            head.append("  *starred", style="yellow")
         if entry.mood is not None:
             head.append(f"  mood {entry.mood}/10", style="cyan")
         if entry.tags:
             head.append("  ")
             head.append_text(user_text(" ".join("#" + t for t in entry.tags), style="magenta"))
         ui.out.print(head)
+        if entry.prompt:
+            ui.out.print(user_text(entry.prompt), style="italic", soft_wrap=True)
         ui.out.print(user_text(entry.text), soft_wrap=True)  # long notes: the terminal wraps
         ui.out.print()
+
+
+def journal_entry_to_delete(ui: UI, entry: JournalEntry) -> None:
+    """The entry about to be deleted, on stderr: its id, date and first line."""
+    from exback.journal import short_id
+    from exback.ui import local_time
+
+    first = entry.text.strip().splitlines()[0]
+    first = first if len(first) <= 60 else first[:59] + "…"
+    ui.say(f"This deletes entry {short_id(entry.id)} of {local_time(entry.created_at)}: {first}")
+
+
+def compacted(ui: UI, result: CompactResult) -> None:
+    """What a compaction did, and what the .bak still holds."""
+    done, name = result.done, result.path.name
+    if not done.rewritten:
+        ui.say(f"{name} is already compact ({count(done.entries, 'entry')}); nothing was changed.")
+    elif done.bak_differs:
+        ui.say(
+            f"Rewrote {name} with {count(done.entries, 'entry')}, dropping "
+            f"{count(done.dropped, 'line')} of old versions and deleted entries."
+        )
+    else:
+        ui.say(f"Replaced {name}.bak with the compacted {name}.")
+    if done.bak_differs:
+        ui.say(
+            f"The file before is kept as {name}.bak, with that text; run 'exback journal "
+            "compact' again to replace it too."
+        )
+
+
+def journal_tags(ui: UI, found: Tags) -> None:
+    """Each tag with its count, one a line."""
+    from exback.ui import user_text
+
+    if not found.counts:
+        ui.out.print('No tags yet. Add some with: exback journal add "..." --tag NAME')
+        return
+    width = max(len(str(n)) for _, n in found.counts)
+    for tag, n in found.counts:
+        line = user_text(f"{n:>{width}}  #{tag}")
+        ui.out.print(line)
 
 
 def reset_plan(ui: UI, plan: ResetPlan) -> None:
@@ -870,7 +928,7 @@ def reread_question(number: int, letter: Letter) -> str:
     )
 
 
-def letters_list(ui: UI, listed: Listed) -> None:
+def letters_list(ui: UI, listed: LettersListed) -> None:
     """`exback letters`: number, date, state and first line."""
     from rich.table import Table
 
