@@ -202,6 +202,7 @@ class Pause:
     """
 
     kind: Literal["hold", "not_yet", "waiting"]
+    step: Step
     question: Question
     asks_from: dt.date
     today: dt.date
@@ -299,15 +300,16 @@ def step_pause(program: Program, step: Step, progress: Progress, today: dt.date)
         hold = program.hold(_hold_id(question, answer.value) or "")
         see = program.step(hold.see) if hold and hold.see else None
         day = answer.answered_at.date() + dt.timedelta(days=1)
-        return Pause("hold", question, day, today, hold.message if hold else "", see=see)
+        return Pause("hold", step, question, day, today, hold.message if hold else "", see=see)
     assert waits is not None
     if kind == "not_yet":
-        return Pause("not_yet", question, today, today, waits.not_yet)
+        return Pause("not_yet", step, question, today, today, waits.not_yet)
     assert acted is not None
     last = answer.answered_at.date() if answer is not None else acted
     silent = waits.silence_days is not None and (today - acted).days >= waits.silence_days
     return Pause(
         "waiting",
+        step,
         question,
         max(acted, last) + dt.timedelta(days=1),
         today,
@@ -316,6 +318,12 @@ def step_pause(program: Program, step: Step, progress: Progress, today: dt.date)
         silence=waits.silence if silent else None,
         offer=program.step(waits.offer) if silent and waits.offer else None,
     )
+
+
+def waiting(program: Program, progress: Progress, today: dt.date) -> list[Pause]:
+    """The steps waiting for what happens after their action, in program order."""
+    pauses = (step_pause(program, step, progress, today) for step in program.steps)
+    return [p for p in pauses if p is not None and p.kind == "waiting"]
 
 
 def open_questions(

@@ -66,22 +66,19 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
         }
         for c in logic.cooling_off(program, progress, today)
     ]
-    waiting = []
-    for s in states:
-        pause = logic.step_pause(program, s.step, progress, today)
-        if pause is not None and pause.kind == "waiting" and pause.since is not None:
-            waiting.append(
-                {
-                    "step": s.step.id,
-                    "title": s.step.title,
-                    "since": pause.since.isoformat(),
-                    "days": (today - pause.since).days,
-                    "asks_from": pause.asks_from.isoformat(),
-                    "message": pause.message,
-                    "silence": " ".join(pause.silence.split()) if pause.silence else None,
-                    "offer": pause.offer.id if pause.offer else None,
-                }
-            )
+    waiting = [
+        {
+            "step": pause.step.id,
+            "title": pause.step.title,
+            "since": pause.since.isoformat() if pause.since else None,
+            "days": (today - pause.since).days if pause.since else 0,
+            "asks_from": pause.asks_from.isoformat(),
+            "message": pause.message,
+            "silence": " ".join(pause.silence.split()) if pause.silence else None,
+            "offer": pause.offer.id if pause.offer else None,
+        }
+        for pause in logic.waiting(program, progress, today)
+    ]
     return {
         "program": {"id": program.id, "title": program.title, "version": program.version},
         "steps": [

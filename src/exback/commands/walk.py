@@ -249,10 +249,8 @@ class Walk:
 
     def show_waiting(self, progress: Progress) -> None:
         """One line for each step waiting for what happens after its action."""
-        for step in self.program.steps:
-            pause = logic.step_pause(self.program, step, progress, self.today())
-            if pause is not None and pause.kind == "waiting":
-                self.ui.out.print(user_text(f"{step.title}: {pause.message}."))
+        for pause in logic.waiting(self.program, progress, self.today()):
+            self.ui.out.print(user_text(f"{pause.step.title}: {pause.message}."))
 
     def walk_step(self, step: Step) -> str:
         """Ask the step's open questions, then review it: 'stop', 'next', or 'paused'
