@@ -350,7 +350,8 @@ def status(ui: UI, data: dict[str, Any]) -> None:
     else:
         out.print("Journal: no entries yet.")
     for wait in data["waiting"]:
-        out.print(user_text(f"{wait['title']}: {wait['message']} ({count(wait['days'], 'day')})."))
+        ago = f" ({count(wait['days'], 'day')} ago)" if wait["days"] else ""
+        out.print(user_text(f"{wait['title']}: {wait['message']}{ago}."))
         if wait["silence"]:
             offer = f" (exback start --step {wait['offer']})" if wait["offer"] else ""
             out.print(user_text(f"  {wait['silence']}{offer}", style="yellow"))
