@@ -138,6 +138,16 @@ def test_sos_flow_then_the_hold_and_the_next_day_question(
         assert listed[0]["state"] == "read_again"
 
 
+def test_not_sure_yet_is_logged_but_not_counted_as_resisted(
+    runner, data_dir: Path, tmp_path: Path, terminal: None
+) -> None:
+    prepare(runner, tmp_path)
+    result = type_into(runner, ENTER * 2 + FINISH + ENTER + "3" + ENTER + ENTER, "sos")
+    assert "Logged as not sure yet" in result.stderr
+    assert saved(data_dir)["no_contact"]["events"][-1]["outcome"] == "unsure"
+    assert json.loads(run(runner, "status", "--json").stdout)["no_contact"]["urges"] == 0
+
+
 def test_i_contacted_them_is_a_slip_said_kindly(
     runner, data_dir: Path, tmp_path: Path, terminal: None
 ) -> None:

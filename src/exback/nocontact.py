@@ -120,7 +120,8 @@ def summarise(record: NoContactRecord, today: dt.date) -> Summary:
     """The countdown of the current run plus the whole history's numbers."""
     current = record.runs[-1]
     streaks = [kept_days(run, today) for run in record.runs]
-    kinds = [e.kind for e in record.events]
+    # an urge whose outcome is "not sure yet" (exback sos) was not (yet) resisted
+    kinds = [e.kind for e in record.events if e.outcome != "unsure"]
     return Summary(
         countdown=Countdown(current.started_on, current.days, today),
         current_streak=streaks[-1],
