@@ -289,6 +289,19 @@ class HelpNow(Frozen):
         return next((s for s in self.sections if s.id == section_id), None)
 
 
+class WritingPrompt(Frozen):
+    """One writing prompt for `journal add --prompt` (its source: a comment above it)."""
+
+    id: Id
+    text: Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]
+
+
+class WritingPrompts(Frozen):
+    """content/writing_prompts.yaml."""
+
+    prompts: Annotated[list[WritingPrompt], Field(min_length=1)]
+
+
 class CarePhrases(Frozen):
     """content/care_phrases.yaml: words of danger or despair, matched on this machine.
 

@@ -559,6 +559,19 @@ class Store:
         in_order = bool(body) and body[0] == HEADER
         return JournalRead(fold(decoded), torn, in_order)
 
+    def journal_in_order(self) -> bool:
+        """Whether the journal starts with the header (or is not there yet): cheap to ask."""
+        try:
+            with os.fdopen(open_checked(self.journal_path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as f:
+                head = f.read(len(HEADER) + 1)
+        except FileNotFoundError:
+            return True
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
+        except OSError as exc:
+            raise _storage_error(exc, self.journal_path, "read") from exc
+        return head in (b"", HEADER + b"\n")
+
     @contextlib.contextmanager
     def journal_newest_first(self) -> Iterator[tuple[Iterator[JournalEntry], bool]]:
         """The live entries newest first, lazily, and whether a torn last line was skipped.
