@@ -70,7 +70,7 @@ class JournalRead:
 
     @property
     def entries(self) -> list[JournalEntry]:
-        """The live entries in file order."""
+        """The live entries by time, oldest first (as a compaction writes them)."""
         return self.folded.entries
 
     @property
