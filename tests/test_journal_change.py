@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -183,6 +184,32 @@ def test_a_failing_editor_saves_nothing_and_still_removes_the_file(
     none = run(runner, "journal", "edit", three[0])
     assert none.exit_code == 2 and "set $VISUAL or $EDITOR" in none.stderr
     assert journal_bytes(data_dir) == before
+
+
+CTRL_C_EDITOR = """#!{python}
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # as vim does: Ctrl-C is its own
+os.killpg(0, signal.SIGINT)  # Ctrl-C at the terminal reaches every process of the job
+with open(sys.argv[1], "w") as f:
+    f.write("kept through Ctrl-C")
+"""
+
+
+def test_ctrl_c_in_the_editor_does_not_stop_exback(runner, three, tmp_path: Path) -> None:
+    script = tmp_path / "ctrl-c-editor"
+    script.write_text(CTRL_C_EDITOR.format(python=sys.executable))
+    script.chmod(0o700)
+    env = {**os.environ, "EDITOR": str(script), "VISUAL": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "exback", "journal", "edit", three[0]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,  # its own process group, as a shell job has
+    )
+    assert done.returncode == 0, done.stderr
+    assert {e["id"]: e for e in listed(runner)}[three[0]]["text"] == "kept through Ctrl-C"
 
 
 def test_add_without_text_at_a_terminal_opens_the_editor(
