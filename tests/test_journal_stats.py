@@ -112,6 +112,8 @@ def test_add_with_a_prompt_saves_the_prompt(runner, data_dir: Path, monkeypatch)
     [saved] = json.loads(run(runner, "journal", "list", "--json").stdout)
     assert saved["text"] == "More time for running" and saved["prompt"] == todays
     assert todays in run(runner, "journal", "list").stdout
+    report = run(runner, "export", "--format", "md").stdout
+    assert "Prompt:" in report and todays in report and "More time for running" in report
     monkeypatch.setattr(cli, "stdin_is_terminal", lambda: False)
     refused = run(runner, "journal", "add", "--prompt", input="x\n")
     assert refused.exit_code == 2 and "--prompt shows a prompt" in refused.stderr
