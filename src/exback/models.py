@@ -585,11 +585,7 @@ class JournalEntry(Saved):
         return data
 
 
-class JournalLineBase(Saved):
-    """A line of journal.jsonl that is not a plain entry; `kind` says which."""
-
-
-class JournalHeader(JournalLineBase):
+class JournalHeader(Saved):
     """The first line of a journal written in date order with `late` marks (format 2)."""
 
     kind: Literal["journal"]
@@ -610,7 +606,7 @@ class LateEntry(JournalEntry):
     late: StrictBool
 
 
-class JournalDelete(JournalLineBase):
+class JournalDelete(Saved):
     """A deletion (`erased` once compacted): the entry with this id is gone; no text kept."""
 
     kind: Literal["delete", "erased"]
