@@ -16,6 +16,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from exback import cli
+from exback.content import load_writing_prompts
+from exback.models import JournalEntry
+from exback.paths import packaged_content_dir
 from exback.storage import Store
 
 from .conftest import run
@@ -104,8 +107,6 @@ def test_bad_edits_are_exit_2_and_write_nothing(
 
 
 def test_an_id_prefix_two_entries_share_is_exit_2_naming_them(runner, data_dir: Path) -> None:
-    from exback.models import JournalEntry
-
     moment = "2026-11-22T10:00:00+00:00"
     Store(data_dir).append_journal_entries(
         [JournalEntry(id=i, created_at=moment, text=i) for i in ("abcd1111", "abcd2222")]
@@ -381,3 +382,33 @@ def test_export_and_restore_carry_ids_edits_and_deletions(
     merged = run(runner, "restore", "--merge", str(older))
     assert merged.exit_code == 0, merged.output
     assert listed(runner) == shown
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize(("columns", "rows"), [(80, 24), (40, 15)])
+def test_delete_and_prompt_in_a_real_terminal(data_dir: Path, columns: int, rows: int) -> None:
+    """What a person sees: the entry about to go, the word to type; the day's prompt."""
+    env = {"EXBACK_DATA_DIR": str(data_dir), "VISUAL": "", "EDITOR": ""}
+    moment = NOW.replace(" ", "T")
+    Store(data_dir).append_journal_entries(
+        [JournalEntry(id="abcd1234ef", created_at=moment, text="to go")]
+    )
+    term = Terminal("journal", "delete", "abcd", columns=columns, rows=rows, env=env)
+    term.wait_for("This deletes entry abcd1234")
+    term.wait_for("Type delete to delete this entry")
+    term.wait_prompt()
+    term.type("delete\r")
+    assert term.finish() == 0
+    assert "Deleted entry abcd1234" in term.text()
+    assert Store(data_dir).read_journal().entries == []
+
+    term = Terminal("journal", "add", "--prompt", columns=columns, rows=rows, env=env)
+    term.wait_prompt()
+    shown = term.text()
+    prompts = load_writing_prompts(packaged_content_dir()).prompts
+    [prompt] = [p.text for p in prompts if " ".join(p.text.split()[:4]) in shown]
+    term.type("a note under the prompt\r")
+    assert term.finish() == 0
+    [entry] = Store(data_dir).read_journal().entries
+    assert entry.prompt == prompt and entry.text == "a note under the prompt"
