@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from exback import cli
+from exback.content import load_writing_prompts
+from exback.models import JournalEntry
+from exback.paths import packaged_content_dir
 from exback.storage import Store
 
 from .conftest import run
@@ -103,8 +107,6 @@ def test_bad_edits_are_exit_2_and_write_nothing(
 
 
 def test_an_id_prefix_two_entries_share_is_exit_2_naming_them(runner, data_dir: Path) -> None:
-    from exback.models import JournalEntry
-
     moment = "2026-11-22T10:00:00+00:00"
     Store(data_dir).append_journal_entries(
         [JournalEntry(id=i, created_at=moment, text=i) for i in ("abcd1111", "abcd2222")]
@@ -183,6 +185,32 @@ def test_a_failing_editor_saves_nothing_and_still_removes_the_file(
     none = run(runner, "journal", "edit", three[0])
     assert none.exit_code == 2 and "set $VISUAL or $EDITOR" in none.stderr
     assert journal_bytes(data_dir) == before
+
+
+CTRL_C_EDITOR = """#!{python}
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # as vim does: Ctrl-C is its own
+os.killpg(0, signal.SIGINT)  # Ctrl-C at the terminal reaches every process of the job
+with open(sys.argv[1], "w") as f:
+    f.write("kept through Ctrl-C")
+"""
+
+
+def test_ctrl_c_in_the_editor_does_not_stop_exback(runner, three, tmp_path: Path) -> None:
+    script = tmp_path / "ctrl-c-editor"
+    script.write_text(CTRL_C_EDITOR.format(python=sys.executable))
+    script.chmod(0o700)
+    env = {**os.environ, "EDITOR": str(script), "VISUAL": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "exback", "journal", "edit", three[0]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,  # its own process group, as a shell job has
+    )
+    assert done.returncode == 0, done.stderr
+    assert {e["id"]: e for e in listed(runner)}[three[0]]["text"] == "kept through Ctrl-C"
 
 
 def test_add_without_text_at_a_terminal_opens_the_editor(
@@ -354,3 +382,33 @@ def test_export_and_restore_carry_ids_edits_and_deletions(
     merged = run(runner, "restore", "--merge", str(older))
     assert merged.exit_code == 0, merged.output
     assert listed(runner) == shown
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize(("columns", "rows"), [(80, 24), (40, 15)])
+def test_delete_and_prompt_in_a_real_terminal(data_dir: Path, columns: int, rows: int) -> None:
+    """What a person sees: the entry about to go, the word to type; the day's prompt."""
+    env = {"EXBACK_DATA_DIR": str(data_dir), "VISUAL": "", "EDITOR": ""}
+    moment = NOW.replace(" ", "T")
+    Store(data_dir).append_journal_entries(
+        [JournalEntry(id="abcd1234ef", created_at=moment, text="to go")]
+    )
+    term = Terminal("journal", "delete", "abcd", columns=columns, rows=rows, env=env)
+    term.wait_for("This deletes entry abcd1234")
+    term.wait_for("Type delete to delete this entry")
+    term.wait_prompt()
+    term.type("delete\r")
+    assert term.finish() == 0
+    assert "Deleted entry abcd1234" in term.text()
+    assert Store(data_dir).read_journal().entries == []
+
+    term = Terminal("journal", "add", "--prompt", columns=columns, rows=rows, env=env)
+    term.wait_prompt()
+    shown = term.text()
+    prompts = load_writing_prompts(packaged_content_dir()).prompts
+    [prompt] = [p.text for p in prompts if " ".join(p.text.split()[:4]) in shown]
+    term.type("a note under the prompt\r")
+    assert term.finish() == 0
+    [entry] = Store(data_dir).read_journal().entries
+    assert entry.prompt == prompt and entry.text == "a note under the prompt"

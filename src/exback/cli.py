@@ -188,6 +188,7 @@ Examples:
   exback journal list --limit 5     your last five notes
   exback journal list --from "last week" --contains sleep
   exback journal tags               your tags and how often you used them
+  exback journal stats              notes and mood by week, we/I by month
   exback journal edit 3f9a --mood 6 change a note (no option: in your editor)
   exback journal delete 3f9a        delete a note, after you type delete
   exback journal compact            erase old versions and deleted notes' text
@@ -340,6 +341,10 @@ def journal_add(
         int | None, typer.Option("--mood", min=1, max=10, help="How you feel, 1 (low) to 10.")
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
+    prompt: Annotated[
+        bool,
+        typer.Option("--prompt", help="Start from today's writing prompt (saved with the note)."),
+    ] = False,
 ) -> None:
     """Add a note to your journal.
 
@@ -348,6 +353,7 @@ def journal_add(
       exback journal add "Wanted to text them; went for a run instead" --mood 5
       echo "a note" | exback journal add --tag evening
       exback journal add            (opens $VISUAL or $EDITOR, else asks)
+      exback journal add --prompt   (today's writing prompt, then your note)
 
     Note: text given as an argument is saved in your shell's history too;
     pipe it in or let exback ask if that matters to you.
@@ -356,10 +362,19 @@ def journal_add(
     from exback.text import local_time
 
     session = _session(ctx)
+    asked = None
+    if prompt:
+        if text is not None or not stdin_is_terminal():
+            raise errors.UsageError(
+                "--prompt shows a prompt, then asks for your note at the terminal; "
+                "leave out the text (and run it at a terminal)"
+            )
+        asked = journal.writing_prompt(session.content_path, today())
+        text = session.prompter().text(asked)
     if text is None:
         compose = _editor(required=False) if stdin_is_terminal() else None
         text = compose("") if compose else _read_text_input(session, "Your note:")
-    added = journal.add(session.store, text, mood, tag or [], now())
+    added = journal.add(session.store, text, mood, tag or [], now(), asked)
     if added.notice:
         session.ui.say(f"exback: {added.notice}")
     session.ui.say(f"Saved to your journal ({local_time(added.entry.created_at)}).")
@@ -485,6 +500,34 @@ def journal_tags(
         _print_json(found.to_json())
     else:
         render.journal_tags(session.ui, found)
+
+
+@journal_app.command("stats")
+def journal_stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Entries and mood by week, and "we" against "I" words by month.
+
+    \b
+    Examples:
+      exback journal stats
+      exback journal stats --json
+
+    Plain counts of your notes of the last 12 weeks and 6 months, made on this
+    machine and never sent anywhere.
+    """
+    from exback import render
+    from exback.commands import journal
+
+    session = _session(ctx)
+    result = journal.stats(session.store, today())
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        render.journal_stats(session.ui, result)
 
 
 # --- journal edit, delete, compact (issue 18) --------------------------------------------

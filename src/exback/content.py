@@ -24,15 +24,17 @@ from exback.models import (
     ScaleQuestion,
     SosContent,
     Step,
+    WritingPrompts,
 )
 from exback.paths import PROGRAM_FILE, STEPS_DIR, packaged_content_dir
 from exback.words import count
 
-_M = TypeVar("_M", ProgramFile, Step, HelpNow, CarePhrases, SosContent)
+_M = TypeVar("_M", ProgramFile, Step, HelpNow, CarePhrases, SosContent, WritingPrompts)
 
 HELP_NOW_FILE = "help_now.yaml"
 CARE_PHRASES_FILE = "care_phrases.yaml"
 SOS_FILE = "sos.yaml"
+WRITING_PROMPTS_FILE = "writing_prompts.yaml"
 REVIEW_EVERY_DAYS = 365
 MAX_FILE_BYTES = 1_000_000
 MAX_ISSUES_PER_FILE = 20  # a file with 100,000 bad keys is one problem, said 20 times
@@ -191,6 +193,21 @@ def _read_care_phrases(directory: Path, issues: list[Issue]) -> CarePhrases | No
                 found.append(_at(doc, (key, index), problem))
     issues.extend(found)
     return None if found else phrases
+
+
+def load_writing_prompts(directory: Path) -> WritingPrompts:
+    """writing_prompts.yaml from `directory`, else the built-in one; ContentError if invalid."""
+    path = directory / WRITING_PROMPTS_FILE
+    if not path.is_file():
+        path = packaged_content_dir() / WRITING_PROMPTS_FILE
+    issues: list[Issue] = []
+    doc = _read(path, issues)
+    prompts = _validate(WritingPrompts, doc, issues) if doc else None
+    if doc is not None and prompts is not None:
+        issues += _duplicate_ids(doc, "prompts", [p.id for p in prompts.prompts])
+    if prompts is None or issues:
+        raise ContentError(_report(issues))
+    return prompts
 
 
 def care_help_dir(directory: Path) -> Path:

@@ -48,16 +48,16 @@ def edit_text(command: list[str], text: str) -> str:
             os.fchmod(handle.fileno(), FILE_MODE)  # whatever the umask
             handle.write(text + "\n" if text else "")
         try:
-            done = subprocess.run([*command, str(path)], check=False)
+            editor = subprocess.Popen([*command, str(path)])
         except OSError as exc:
             raise UsageError(
                 f"cannot start the editor {command[0]!r} ({exc.strerror}); "
                 "set $VISUAL or $EDITOR to one that is installed. Nothing was saved"
             ) from None
-        if done.returncode != 0:
+        code = _wait(editor)
+        if code != 0:
             raise ExbackError(
-                f"the editor {command[0]!r} stopped with exit code {done.returncode}; "
-                "nothing was saved"
+                f"the editor {command[0]!r} stopped with exit code {code}; nothing was saved"
             )
         try:
             return path.read_bytes().decode("utf-8").rstrip("\n")
@@ -67,3 +67,13 @@ def edit_text(command: list[str], text: str) -> str:
             raise UsageError("the editor removed the file; nothing was saved") from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _wait(editor: subprocess.Popen[bytes]) -> int:
+    """The editor's exit code. Ctrl-C at the terminal reaches the editor too, which
+    decides what it means (vim: leave insert mode); exback keeps waiting, as git does."""
+    while True:
+        try:
+            return editor.wait()
+        except KeyboardInterrupt:
+            continue

@@ -423,5 +423,8 @@ def _journal(entries: list[JournalEntry]) -> list[str]:
             head.append(f"mood {entry.mood}/10")
         if entry.tags:
             head.append("tags " + " ".join(code_span(t) for t in entry.tags))
-        out += [f"#### {' · '.join(head)}", "", *fenced(entry.text), ""]
+        if entry.starred:
+            head.append("starred")
+        prompt = ["Prompt:", "", *fenced(entry.prompt), ""] if entry.prompt else []
+        out += [f"#### {' · '.join(head)}", "", *prompt, *fenced(entry.text), ""]
     return out

@@ -189,10 +189,8 @@ def to_json(entry: JournalEntry) -> dict[str, Any]:
     return data
 
 
-def to_line(line: Line | JournalEntry, late: bool = False) -> bytes:
+def to_line(line: Line, late: bool = False) -> bytes:
     """A line of journal.jsonl, without the newline (may raise UnicodeError)."""
-    if isinstance(line, JournalEntry):
-        line = entry_line(line)
     if line.kind == "header":
         return HEADER
     data: dict[str, Any]
@@ -200,7 +198,6 @@ def to_line(line: Line | JournalEntry, late: bool = False) -> bytes:
         assert line.at is not None
         data = {"kind": line.kind, "id": line.id, "deleted_at": line.at.isoformat()}
     else:
-        assert line.entry is not None
         data = to_json(line.entry)
         if line.kind == "edit":
             assert line.at is not None
@@ -233,11 +230,6 @@ def from_line(line: bytes | str) -> Line:
         return Line(gone.kind, gone.id, None, gone.deleted_at)
     JournalHeader.model_validate_json(raw)
     return HEADER_LINE
-
-
-def entry_from_json(data: bytes | str) -> JournalEntry:
-    """One entry's JSON (an export's, --json's) back into the entry."""
-    return JournalEntry.model_validate_json(data)
 
 
 def _plain(entry: JournalEntry) -> JournalEntry:
@@ -300,7 +292,6 @@ def fold(lines: Iterable[Line]) -> Folded:
             if versions.pop(line.id, None) is not None or line.id not in deleted:
                 deleted[line.id] = line.at
             continue
-        assert line.entry is not None
         if line.id in deleted:  # a later line brings a deleted entry back
             del deleted[line.id]
         versions[line.id] = (number, line.entry)

@@ -1,7 +1,9 @@
 """`journal stats`: entries per week, mood by week, and "we" against "I" by month. Pure.
 
-Research on breakups reads a shift from "we/us/our" to "I/me/my" in what people
-write as a sign of recovery (see content/README.md). These are plain counts of
+Research on breakups reads the words people use: Seraj, Blackburn & Pennebaker
+(2021), "Language left behind on social media exposes the emotional and cognitive
+costs of a romantic breakup", PNAS 118(7), found "I" and "we" words shifting
+around a breakup and settling in the months after it. These are plain counts of
 words in the notes, made on this machine and shown only to the person.
 """
 
@@ -18,7 +20,6 @@ from exback.models import JournalEntry
 
 WE = frozenset({"we", "us", "our", "ours", "ourselves"})
 I = frozenset({"i", "me", "my", "mine", "myself"})  # noqa: E741 (the word itself)
-SPARKS = "▁▂▃▄▅▆▇█"
 WEEKS = 12
 MONTHS = 6
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -68,18 +69,6 @@ class Stats:
     """The last WEEKS weeks, oldest first, this week last."""
     months: list[Month]
     """The last MONTHS months, oldest first, this month last."""
-    total: int
-
-    @property
-    def sparkline(self) -> str:
-        """Mood by week: one character a week, a space for a week without moods."""
-        return "".join(" " if w.mood is None else spark(w.mood) for w in self.weeks)
-
-
-def spark(mood: float) -> str:
-    """A mood from 1 to 10 as one of eight bar heights."""
-    index = round((mood - 1) / 9 * (len(SPARKS) - 1))
-    return SPARKS[max(0, min(len(SPARKS) - 1, index))]
 
 
 def stats(
@@ -87,13 +76,11 @@ def stats(
 ) -> Stats:
     """Counts over the last `weeks` weeks and `months` months up to `today`."""
     first_week = week_start(today) - dt.timedelta(weeks=weeks - 1)
-    month_starts = _month_starts(today, months)
+    firsts = month_starts(today, months)
     counts: Counter[dt.date] = Counter()
     moods: dict[dt.date, list[int]] = {}
-    words: dict[dt.date, list[int]] = {m: [0, 0] for m in month_starts}
-    total = 0
+    words: dict[dt.date, list[int]] = {m: [0, 0] for m in firsts}
     for entry in entries:
-        total += 1
         day = local_day(entry)
         week = week_start(day)
         if first_week <= week <= today:
@@ -111,11 +98,12 @@ def stats(
         found = moods.get(start)
         mean = None if not found else sum(found) / len(found)
         week_list.append(Week(start, counts[start], mean))
-    month_list = [Month(m, *words[m]) for m in month_starts]
-    return Stats(week_list, month_list, total)
+    month_list = [Month(m, *words[m]) for m in firsts]
+    return Stats(week_list, month_list)
 
 
-def _month_starts(today: dt.date, months: int) -> list[dt.date]:
+def month_starts(today: dt.date, months: int) -> list[dt.date]:
+    """The first days of the last `months` months, oldest first."""
     starts = [today.replace(day=1)]
     while len(starts) < months:
         starts.append((starts[-1] - dt.timedelta(days=1)).replace(day=1))

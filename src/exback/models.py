@@ -374,6 +374,19 @@ class HelpNow(Frozen):
         return next((s for s in self.sections if s.id == section_id), None)
 
 
+class WritingPrompt(Frozen):
+    """One writing prompt for `journal add --prompt` (its source: a comment above it)."""
+
+    id: Id
+    text: Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]
+
+
+class WritingPrompts(Frozen):
+    """content/writing_prompts.yaml."""
+
+    prompts: Annotated[list[WritingPrompt], Field(min_length=1)]
+
+
 class CarePhrases(Frozen):
     """content/care_phrases.yaml: words of danger or despair, matched on this machine.
 
@@ -693,11 +706,7 @@ class JournalEntry(Saved):
         return data
 
 
-class JournalLineBase(Saved):
-    """A line of journal.jsonl that is not a plain entry; `kind` says which."""
-
-
-class JournalHeader(JournalLineBase):
+class JournalHeader(Saved):
     """The first line of a journal written in date order with `late` marks (format 2)."""
 
     kind: Literal["journal"]
@@ -718,7 +727,7 @@ class LateEntry(JournalEntry):
     late: StrictBool
 
 
-class JournalDelete(JournalLineBase):
+class JournalDelete(Saved):
     """A deletion (`erased` once compacted): the entry with this id is gone; no text kept."""
 
     kind: Literal["delete", "erased"]

@@ -7,6 +7,7 @@ User and content text always goes through `user_text` (inert, never markup).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from exback.words import count, countdown_line, countdown_sentence
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from exback.commands.archive import ResetPlan
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
-    from exback.commands.journal import CompactResult, Imported, Listed, Tags
+    from exback.commands.journal import CompactResult, Imported, Listed, StatsResult, Tags
     from exback.commands.letters import Kept, Shown
     from exback.commands.letters import Listed as LettersListed
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
@@ -113,6 +114,44 @@ def compacted(ui: UI, result: CompactResult) -> None:
             f"The file before is kept as {name}.bak, with that text; run 'exback journal "
             "compact' again to replace it too."
         )
+
+
+def journal_stats(ui: UI, result: StatsResult) -> None:
+    """Entries and mood by week, a sparkline, and the we/I share by month."""
+    from rich.table import Table
+
+    stats = result.stats
+    out = ui.out
+    out.print(f"Your journal: {count(result.count, 'entry')}.")
+    weeks = Table(box=None, pad_edge=False, title_justify="left", title="By week")
+    weeks.add_column("week of")
+    weeks.add_column("entries", justify="right")
+    weeks.add_column("mood", justify="right")
+    for week in stats.weeks:
+        mood = "" if week.mood is None else f"{week.mood:.1f}"
+        weeks.add_row(week.start.strftime("%Y-%m-%d"), str(week.entries), mood)
+    out.print(weeks)
+    moods = [w.mood for w in stats.weeks]
+    out.print(f"Mood by week, oldest first: {sparkline(moods)}")
+    months = Table(box=None, pad_edge=False, title_justify="left", title='"We" and "I" by month')
+    months.add_column("month")
+    months.add_column("we/us/our", justify="right")
+    months.add_column("I/me/my", justify="right")
+    months.add_column("we share", justify="right")
+    for month in stats.months:
+        share = month.we_share
+        months.add_row(
+            month.start.strftime("%Y-%m"),
+            str(month.we),
+            str(month.me),
+            "" if share is None else f"{share:.0%}",
+        )
+    out.print(months)
+    ui.say(
+        "Counted in your notes, on this machine only. Research on breakups reads a move from "
+        '"we" words towards "I" words as part of finding your own footing again; it is a '
+        "count, not a verdict."
+    )
 
 
 def journal_tags(ui: UI, found: Tags) -> None:
@@ -264,10 +303,25 @@ def checked_in(result: CheckedIn) -> str:
     return f"Check-in {verb} for {c.on.isoformat()}: mood {c.mood}/10, urge {c.urge}/10."
 
 
-def sparkline(values: list[int], low: int = 1, high: int = 10) -> str:
-    """Values as a row of block characters, low to high."""
+def sparkline(values: Sequence[float | None], low: int = 1, high: int = 10) -> str:
+    """Values as a row of block characters, low to high; a space for a missing one."""
     steps = len(SPARKS) - 1
-    return "".join(SPARKS[round((v - low) * steps / (high - low))] for v in values)
+    return "".join(
+        " " if v is None else SPARKS[round((v - low) * steps / (high - low))] for v in values
+    )
+
+
+def _journal_recent(journal: dict[str, Any]) -> str:
+    """Status's line of `journal stats`: the last weeks' entries and mood, the we share."""
+    weeks = journal["recent_weeks"]
+    line = f"  Last {len(weeks)} weeks: {count(sum(w['entries'] for w in weeks), 'entry')}"
+    moods = [w["mood"] for w in weeks]
+    if any(m is not None for m in moods):
+        line += f", mood by week {sparkline(moods)}"
+    share = journal["we_share_this_month"]
+    if share is not None:
+        line += f'; "we" {share:.0%} of we/I words this month'
+    return line + "."
 
 
 def _countdown_text(data: dict[str, Any]) -> str:
@@ -347,6 +401,8 @@ def status(ui: UI, data: dict[str, Any]) -> None:
     if journal["count"]:
         last = local_time(dt.datetime.fromisoformat(journal["last_entry_at"]))
         out.print(f"Journal: {count(journal['count'], 'entry')}, the last on {last}.")
+        if journal["recent_weeks"] is not None:
+            out.print(_journal_recent(journal))
     else:
         out.print("Journal: no entries yet.")
     for wait in data["waiting"]:

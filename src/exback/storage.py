@@ -65,12 +65,10 @@ class JournalRead:
 
     folded: Folded
     torn_tail: bool
-    in_order: bool = False
-    """Whether the file starts with the header (its lines carry `late` marks)."""
 
     @property
     def entries(self) -> list[JournalEntry]:
-        """The live entries in file order."""
+        """The live entries by time, oldest first (as a compaction writes them)."""
         return self.folded.entries
 
     @property
@@ -556,8 +554,19 @@ class Store:
         torn = lines[-1] != b""
         body = lines[:-1]
         decoded = [_parse_line(path, number, line) for number, line in enumerate(body, 1)]
-        in_order = bool(body) and body[0] == HEADER
-        return JournalRead(fold(decoded), torn, in_order)
+        return JournalRead(fold(decoded), torn)
+
+    def journal_in_order(self) -> bool:
+        """Whether the journal starts with the header (or is not there yet): cheap to ask."""
+        try:
+            with os.fdopen(open_checked(self.journal_path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as f:
+                return _has_header(f) or f.seek(0, os.SEEK_END) == 0
+        except FileNotFoundError:
+            return True
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
+        except OSError as exc:
+            raise _storage_error(exc, self.journal_path, "read") from exc
 
     @contextlib.contextmanager
     def journal_newest_first(self) -> Iterator[tuple[Iterator[JournalEntry], bool]]:
@@ -586,18 +595,16 @@ class Store:
             raise _storage_error(exc, path, "read") from exc
         with os.fdopen(fd, "rb") as handle:
             try:
+                in_order = _has_header(handle)
                 size = handle.seek(0, os.SEEK_END)
-                head = b""
                 if size:
-                    handle.seek(0)
-                    head = handle.read(len(HEADER) + 1)
                     handle.seek(size - 1)
                     torn = handle.read(1) != b"\n"
             except OSError as exc:
                 raise _storage_error(exc, path, "read") from exc
             if size == 0:
                 yield iter(()), False
-            elif head != HEADER + b"\n":
+            elif not in_order:
                 handle.close()
                 read = self.read_journal()
                 yield iter(read.folded.newest_first()), read.torn_tail
@@ -781,6 +788,12 @@ def _parse_line(path: Path, number: int, line: bytes) -> Line:
 
 
 BLOCK = 1 << 16
+
+
+def _has_header(handle: Any) -> bool:
+    """Whether the file starts with the header line (then its lines carry `late` marks)."""
+    handle.seek(0)
+    return bool(handle.read(len(HEADER) + 1) == HEADER + b"\n")
 
 
 def _lines_backward(handle: Any, end: int) -> Iterator[tuple[int, bytes]]:

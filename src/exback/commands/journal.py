@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import journal_import
+from exback import journal_import, journal_stats
 from exback.commands.inputs import read_json
 from exback.journal import (
     changed_entry,
@@ -26,6 +26,7 @@ from exback.journal import (
     to_json,
 )
 from exback.journal_find import Query, ago, local_day, tag_counts
+from exback.journal_stats import MONTHS, WEEKS, Stats, month_starts, week_start
 from exback.storage import torn_line
 
 if TYPE_CHECKING:
@@ -111,6 +112,14 @@ def add(
     with store.lock():
         kept = store.append_journal(entry)
     return Added(entry, _set_aside(store, kept))
+
+
+def writing_prompt(content_dir: Path, today: dt.date) -> str:
+    """Today's writing prompt: each day the next one of content/writing_prompts.yaml."""
+    from exback.content import load_writing_prompts
+
+    prompts = load_writing_prompts(content_dir).prompts
+    return prompts[today.toordinal() % len(prompts)].text
 
 
 @dataclass(frozen=True)
@@ -216,6 +225,49 @@ def entries(store: Store, query: Query | None = None, limit: int | None = None) 
                 found.append(entry)
     notice = torn_line(store.journal_path, "it was skipped and is left as it is")
     return Listed(found, notice if torn else None, query)
+
+
+@dataclass(frozen=True)
+class StatsResult:
+    """`journal stats`: counts by week and by month, and a line to show for a torn last line."""
+
+    stats: Stats
+    count: int
+    """Entries in the whole journal."""
+    notice: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The `journal stats --json` shape."""
+        return {
+            "entries": self.count,
+            "weeks": [
+                {"week_of": w.start.isoformat(), "entries": w.entries, "mood": w.mood}
+                for w in self.stats.weeks
+            ],
+            "months": [
+                {"month": m.start.strftime("%Y-%m"), "we": m.we, "i": m.me, "we_share": m.we_share}
+                for m in self.stats.months
+            ],
+        }
+
+
+def stats(
+    store: Store,
+    today: dt.date,
+    weeks: int = WEEKS,
+    months: int = MONTHS,
+    count: int | None = None,
+) -> StatsResult:
+    """Entries and mood by week, we/I words by month: read from the end, as far as needed.
+
+    `count`: the journal's size when the caller has it (status), else it is counted.
+    """
+    first = min(week_start(today) - dt.timedelta(weeks=weeks - 1), month_starts(today, months)[0])
+    listed = entries(store, Query(since=first))
+    counted = journal_stats.stats(listed.entries, today, weeks, months)
+    if count is None:
+        count = store.journal_summary().count
+    return StatsResult(counted, count, listed.notice)
 
 
 def tags(store: Store) -> Tags:

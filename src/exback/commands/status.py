@@ -10,11 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 from exback import letters, nocontact, safety_plan, urges
 from exback import program as logic
+from exback.commands import journal
 from exback.commands.nocontact import numbers
 
 if TYPE_CHECKING:
     from exback.models import Program, Progress, Step
     from exback.storage import Store
+
+STATUS_WEEKS = 4
+"""Weeks of journal entries and mood that `status` sums up (`journal stats` shows more)."""
 
 # the `no_contact` object of `status --json`: the countdown's numbers, no calendar
 STATUS_COUNTDOWN = (
@@ -42,6 +46,12 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
     progress = store.load_progress() or logic.new_progress(now)
     states = logic.step_states(program, progress, today)
     summary = store.journal_summary()
+    # read from the end, so only for a journal in date order (`journal compact` makes one)
+    recent = (
+        journal.stats(store, today, STATUS_WEEKS, 1, summary.count).to_json()
+        if store.journal_in_order()
+        else None
+    )
     nxt = next((s.step.id for s in states if s.status in ("in_progress", "available")), None)
     routes = []
     for route_id in sorted(progress.active_routes()):
@@ -106,6 +116,8 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
         "journal": {
             "count": summary.count,
             "last_entry_at": summary.last.created_at.isoformat() if summary.last else None,
+            "recent_weeks": recent and recent["weeks"],
+            "we_share_this_month": recent and recent["months"][-1]["we_share"],
         },
     }
 
