@@ -116,6 +116,26 @@ def test_commands_load_only_what_they_use(
     assert among(loaded_modules(args, data_dir), not_loaded) == set()
 
 
+# The fast path (docs/architecture.md): commands of every day load neither the prompt
+# libraries nor pydantic. The program cache is filled first, as by any earlier run.
+FAST_PATH = [
+    ["journal", "add", "a note"],
+    ["journal", "add", "a walk", "--mood", "6", "--tag", "evening"],
+]
+# (a note that calls for the gentle line reads the safety plan, with pydantic: rare, and
+# then being quick matters less than saying it)
+HEAVY = PROMPTING | {"pydantic", "pydantic_core"}
+
+
+@pytest.mark.parametrize("args", FAST_PATH, ids=" ".join)
+def test_the_fast_path_loads_neither_pydantic_nor_prompts(
+    runner, args: list[str], data_dir: Path
+) -> None:
+    assert run(runner, "status").exit_code == 0
+    assert run(runner, "nocontact", "start").exit_code == 0
+    assert among(loaded_modules(args, data_dir), HEAVY) == set()
+
+
 def test_status_counts_journal_lines_without_decoding_them(runner, data_dir: Path) -> None:
     run(runner, "journal", "add", "the last note")
     journal = data_dir / "journal.jsonl"

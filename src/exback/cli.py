@@ -37,6 +37,7 @@ from exback import errors
 if TYPE_CHECKING:
     from exback.models import Program
     from exback.nocontact import EventKind
+    from exback.phrases import CachedPhrases
     from exback.prompts import Prompter
     from exback.storage import Store
     from exback.ui import UI
@@ -81,6 +82,12 @@ class Session:
 
             self._program = program_cache.load_program(self.content_path, paths.cache_dir())
         return self._program
+
+    def cached_care_phrases(self) -> CachedPhrases | None:
+        """The care phrases from the program cache, without pydantic (None: not cached)."""
+        from exback import paths, program_cache
+
+        return program_cache.cached_care_phrases(self.content_path, paths.cache_dir())
 
     def prompter(self, stop_message: str | None = None) -> Prompter:
         """Prompts on this session's terminal; Ctrl-C there says `stop_message`."""
@@ -994,10 +1001,12 @@ def start(
 
 def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
     """After a save: one gentle line on stderr when the text, or a low check-in, needs it."""
-    from exback import care, safety_plan
-    from exback.commands.care import plan_for_help
+    from exback import care
 
-    if low or care.any_needs_care(session.program, texts):
+    if low or care.any_needs_care(session.program, texts, session.cached_care_phrases):
+        from exback import safety_plan
+        from exback.commands.care import plan_for_help
+
         plan, _ = plan_for_help(session.store)  # read if it can be; never required
         session.ui.say(care.gentle_line(safety_plan.has_content(plan)))
 

@@ -1,20 +1,62 @@
-"""Journal entries: the rules for a new one, their order, their JSON shape. Pure."""
+"""Journal entries: the rules for a new one, their order, their JSON shape. Pure.
+
+Free of pydantic at import, so that `journal add` does not load it: a new note is
+checked with the bounds of `JournalEntry` (bounds.py), and only reading notes back
+(`from_line`) builds the model.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import secrets
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import ValidationError
-
-from exback.errors import UsageError, describe_validation
-from exback.models import MAX_TAG, MAX_TAGS, MAX_TEXT, JournalEntry, valid_tag
+from exback.bounds import (
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TEXT,
+    MOOD,
+    check_moment,
+    valid_tag,
+)
+from exback.errors import UsageError
 from exback.text import is_unicode_text
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -> JournalEntry:
+    from exback.models import JournalEntry
+
+
+class Entry(Protocol):
+    """What the journal-line codec reads: a `JournalEntry`, or a `NewEntry`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def mood(self) -> int | None: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A note `make_entry` has checked: every field within `JournalEntry`'s bounds."""
+
+    id: str
+    created_at: dt.datetime
+    text: str
+    mood: int | None
+    tags: list[str]
+
+
+def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -> NewEntry:
     """A new entry, or UsageError for empty text or a bad tag."""
     if not text.strip():
         raise UsageError(
@@ -26,8 +68,8 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
         raise UsageError(f"the note is longer than {MAX_TEXT} characters; nothing was saved")
     if len(tags) > MAX_TAGS:
         raise UsageError(f"at most {MAX_TAGS} tags on one note; nothing was saved")
-    if mood is not None and not 1 <= mood <= 10:
-        raise UsageError(f"--mood must be a whole number from 1 to 10, not {mood}")
+    if mood is not None and not MOOD[0] <= mood <= MOOD[1]:
+        raise UsageError(f"--mood must be a whole number from {MOOD[0]} to {MOOD[1]}, not {mood}")
     clean: list[str] = []
     for tag in tags:
         tag = tag.strip()
@@ -38,11 +80,12 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
         if tag not in clean:
             clean.append(tag)
     try:
-        return JournalEntry(
-            id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean
-        )
-    except ValidationError as exc:  # the models' bounds (a date out of range...)
-        raise UsageError(f"{describe_validation(exc, '(note)')}; nothing was saved") from None
+        if now.utcoffset() is None:
+            raise ValueError("the time has no UTC offset")
+        check_moment(now)
+    except ValueError as exc:  # the models' bounds (a date out of range...)
+        raise UsageError(f"created_at: {exc}; nothing was saved") from None
+    return NewEntry(id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean)
 
 
 def new_by_id(existing: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
@@ -65,22 +108,24 @@ def newest_first(entries: list[JournalEntry]) -> list[JournalEntry]:
 # --- the one journal-line codec: journal.jsonl, exports and --json share this shape ---
 
 
-def to_json(entry: JournalEntry) -> dict[str, Any]:
+def to_json(entry: Entry) -> dict[str, Any]:
     """An entry as JSON data: its line in journal.jsonl, in an export, in --json."""
     return {
         "id": entry.id,
         "created_at": entry.created_at.isoformat(),
         "text": entry.text,
         "mood": entry.mood,
-        "tags": entry.tags,
+        "tags": list(entry.tags),
     }
 
 
-def to_line(entry: JournalEntry) -> bytes:
+def to_line(entry: Entry) -> bytes:
     """An entry's line in journal.jsonl, without the newline (may raise UnicodeError)."""
     return json.dumps(to_json(entry), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def from_line(line: bytes | str) -> JournalEntry:
     """A journal line (or one entry's JSON) back into its entry; pydantic's ValidationError."""
+    from exback.models import JournalEntry
+
     return JournalEntry.model_validate_json(line)

@@ -20,9 +20,9 @@ phrase nor a gap crosses the end of a sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from exback.models import CarePhrases
+from typing import Protocol
 
 GAP = 4
 # Common contractions, with or without the apostrophe, spelt out. Text is matched
@@ -210,7 +210,24 @@ def _all_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         pos = m.start() + 1
 
 
-def compile_phrases(phrases: CarePhrases) -> Matcher:
+class PhraseList(Protocol):
+    """What a matcher is made of: `CarePhrases` (models.py), or `CachedPhrases`."""
+
+    @property
+    def phrases(self) -> Sequence[str]: ...
+    @property
+    def except_(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class CachedPhrases:
+    """The phrase lists of a validated `CarePhrases`, read back from the program cache."""
+
+    phrases: list[str]
+    except_: list[str]
+
+
+def compile_phrases(phrases: PhraseList) -> Matcher:
     """A matcher for a validated phrase list."""
     return Matcher(
         tuple(_phrase(p) for p in phrases.phrases),

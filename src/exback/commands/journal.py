@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import journal_import
 from exback.commands.inputs import read_json
-from exback.journal import make_entry, newest_first, to_json
+from exback.journal import NewEntry, make_entry, newest_first, to_json
 from exback.storage import torn_line
 
 if TYPE_CHECKING:
+    from exback import journal_import
     from exback.models import JournalEntry
     from exback.storage import Store
 
@@ -30,7 +30,7 @@ ProgressBar = Callable[[int], AbstractContextManager[Callable[[int], None]]]
 class Added:
     """A saved note, and a line to show if a torn last line was set aside first."""
 
-    entry: JournalEntry
+    entry: NewEntry
     notice: str | None = None
 
 
@@ -90,6 +90,8 @@ def import_file(store: Store, path: Path, progress: ProgressBar | None = None) -
 
     A bad entry is exit 2 naming it, before anything is written.
     """
+    from exback import journal_import
+
     name = "stdin" if str(path) == "-" else str(path)
     export = journal_import.parse_export(name, read_json(path, journal_import.EXPECTED))
     if progress is None:
