@@ -449,19 +449,31 @@ def journal_import(
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    short: Annotated[
+        bool,
+        typer.Option(
+            "--short",
+            help="One line for a shell prompt or tmux: day N of M, today's check-in, next step.",
+        ),
+    ] = False,
 ) -> None:
     """Show your progress at a glance: steps, countdown, journal.
 
     \b
     Examples:
       exback status
+      exback status --short     day 12 of 30 · checked in today · next: ...
       exback status --json
     """
     from exback.commands import status as views
 
     session = _session(ctx)
     data = views.status(session.store, session.program(), today(), now())
-    if as_json:
+    if short:
+        from exback.render import status_short
+
+        print(status_short(data))
+    elif as_json:
         _print_json(data)
     else:
         from exback import render

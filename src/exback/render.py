@@ -210,6 +210,26 @@ def _countdown_text(data: dict[str, Any]) -> str:
     )
 
 
+def status_short(data: dict[str, Any]) -> str:
+    """`status --short`: one line for a shell prompt or a tmux status bar, from `status --json`.
+
+    Day N of M of the countdown, whether today has a check-in, and the next step.
+    """
+    from exback.text import inert
+
+    parts = []
+    nc = data["no_contact"]
+    if nc is not None:
+        parts.append(
+            f"{nc['days']} days done" if nc["complete"] else f"day {nc['day']} of {nc['days']}"
+        )
+    parts.append("checked in today" if data["checkins"]["today"] else "no check-in yet today")
+    titles = {s["id"]: s["title"] for s in data["steps"]}
+    nxt = data["next_step"]
+    parts.append(f"next: {titles[nxt]}" if nxt else "no step open")
+    return inert(" · ".join(parts))
+
+
 def status(ui: UI, data: dict[str, Any]) -> None:
     """The dashboard for a person, from the `status --json` document."""
     from rich.table import Table

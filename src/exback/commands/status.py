@@ -82,7 +82,7 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
         "cooling_off": cooling,
         "safety_plan": safety_plan.has_plan(progress),
         "no_contact": _countdown(program, progress, today),
-        "checkins": _checkins(progress),
+        "checkins": _checkins(progress, today),
         "journal": {
             "count": summary.count,
             "last_entry_at": summary.last.created_at.isoformat() if summary.last else None,
@@ -106,14 +106,15 @@ def _countdown(program: Program, progress: Progress, today: dt.date) -> dict[str
     return {k: data[k] for k in STATUS_COUNTDOWN}
 
 
-def _checkins(progress: Progress) -> dict[str, Any]:
-    """How many check-ins, the last mood, and the trend of the last 30."""
+def _checkins(progress: Progress, today: dt.date) -> dict[str, Any]:
+    """How many check-ins, the last mood, the trend of the last 30, and whether today has one."""
     ordered = sorted(progress.checkins, key=lambda c: (c.on, c.at))
     recent = [c.mood for c in ordered[-30:]]
     return {
         "count": len(ordered),
         "last_mood": ordered[-1].mood if ordered else None,
         "mood_trend": recent,
+        "today": any(c.on == today for c in progress.checkins),
     }
 
 
