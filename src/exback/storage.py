@@ -81,6 +81,10 @@ class Store:
         self.root = root
         self.lock_timeout = lock_timeout
         self.on_create = on_create
+        self._schema_read: object = None
+        """The schema_version of progress.json as last read. Every save follows a read under
+        the same lock (update, the safety plan, restore), so when it is the current one,
+        the save need not read and parse the file again to keep an old-schema copy."""
 
     @property
     def progress_path(self) -> Path:
@@ -187,6 +191,8 @@ class Store:
         if raw is None:
             return None
         data = parse_progress_json(path, raw)
+        if live and isinstance(data, dict):
+            self._schema_read = data.get("schema_version")
         return self._progress_from(path, data)
 
     def _progress_from(self, path: Path, data: Any) -> Progress:
@@ -287,6 +293,8 @@ class Store:
     def _keep_old_schema_copy(self) -> None:
         from exback.models import SCHEMA_VERSION
 
+        if self._schema_read == SCHEMA_VERSION:  # see _schema_read
+            return
         path = self.progress_path
         try:
             raw = read_checked(path, PROGRESS_LIMIT)
