@@ -210,8 +210,8 @@ NOW = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
         ("hello", None, [], NOW),
         ("x" * MAX_TEXT, 10, ["t" * MAX_TAG] * 1, NOW),
         ("é\u200b\tline\nline", 1, [f"tag{i}" for i in range(MAX_TAGS)], NOW),
-        ("last day", 5, ["evening"], dt.datetime(2100, 12, 31, 23, 59, tzinfo=dt.UTC)),
-        ("first day", 5, [], dt.datetime(1970, 1, 1, 0, 0, tzinfo=dt.UTC)),
+        ("last day", 5, ["evening"], dt.datetime(2100, 12, 31, 23, 59, tzinfo=dt.timezone.utc)),
+        ("first day", 5, [], dt.datetime(1970, 1, 1, 0, 0, tzinfo=dt.timezone.utc)),
     ],
 )
 def test_a_new_note_reads_back_as_the_model(text: str, mood, tags: list, now) -> None:
@@ -231,7 +231,7 @@ def test_a_new_note_reads_back_as_the_model(text: str, mood, tags: list, now) ->
         ("hi", None, ["with space"], NOW),
         ("hi", None, ["t" * (MAX_TAG + 1)], NOW),
         ("hi", None, [f"t{i}" for i in range(MAX_TAGS + 1)], NOW),
-        ("hi", None, [], dt.datetime(2101, 1, 1, tzinfo=dt.UTC)),
+        ("hi", None, [], dt.datetime(2101, 1, 1, tzinfo=dt.timezone.utc)),
         ("hi", None, [], dt.datetime(2026, 3, 1, 10, 0)),  # no UTC offset
     ],
 )

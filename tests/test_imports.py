@@ -36,6 +36,7 @@ NON_PROMPTING = [
     ["--help"],
     ["status"],
     ["status", "--json"],
+    ["status", "--short"],
     ["journal", "add", "a note"],
     ["journal", "list"],
     ["journal", "list", "--json"],
@@ -125,6 +126,17 @@ FAST_PATH = [
 # (a note that calls for the gentle line reads the safety plan, with pydantic: rare, and
 # then being quick matters less than saying it)
 HEAVY = PROMPTING | {"pydantic", "pydantic_core"}
+
+
+# Issue 19 asks the same of these; not done yet (docs/performance.md says why): they
+# validate progress.json and the program with pydantic. Strict: it fails once one is met.
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue 19: still validates with pydantic")
+FAST_PATH += [
+    pytest.param(["status"], marks=NOT_YET),
+    pytest.param(["status", "--short"], marks=NOT_YET),
+    pytest.param(["nocontact"], marks=NOT_YET),
+    pytest.param(["checkin", "--mood", "5", "--urge", "2"], marks=NOT_YET),
+]
 
 
 @pytest.mark.parametrize("args", FAST_PATH, ids=" ".join)

@@ -144,6 +144,8 @@ class _Index:
     prefixes: dict[str, tuple[int, ...]]
     lengths: tuple[int, ...]
     """The lengths of the prefixes: only those are looked up."""
+    seen: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    """What each word of a text looked up so far anchors (notes share most of their words)."""
 
     @classmethod
     def of(cls, phrases: tuple[_Phrase, ...]) -> _Index:
@@ -164,12 +166,19 @@ class _Index:
         """The phrases whose anchor is among `words` (a word, or a word's prefix), in order."""
         found: set[int] = set()
         for word in words:
-            found.update(self.words.get(word, ()))
-            for length in self.lengths:
-                if length > len(word):
-                    break
-                found.update(self.prefixes.get(word[:length], ()))
+            anchored = self.seen.get(word)
+            if anchored is None:
+                anchored = self.seen[word] = self._anchored(word)
+            found.update(anchored)
         return [phrases[i] for i in sorted(found)]
+
+    def _anchored(self, word: str) -> tuple[int, ...]:
+        found = list(self.words.get(word, ()))
+        for length in self.lengths:
+            if length > len(word):
+                break
+            found += self.prefixes.get(word[:length], ())
+        return tuple(found)
 
 
 def _phrase(phrase: str) -> _Phrase:
