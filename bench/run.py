@@ -37,7 +37,7 @@ from typing import Any
 
 SIZES = (0, 10_000, 100_000)
 TYPER = ("ref", 'python -c "import typer"', None)
-DAILY = ("status", "status --short", "nocontact", "checkin --replace")
+DAILY = ("status", "status --short", "nocontact", "checkin --replace", "one answer saved")
 """The commands of every day, timed on a new data dir and on five years of data."""
 BIG = ("export -o FILE --force", "journal import (into a new data dir)")
 """The commands timed against 100,000 notes for time and memory."""
@@ -368,6 +368,8 @@ def today() -> dt.date:
 def daily_commands(exback: Path, env: dict[str, str], data_dir: Path, size: str) -> list[Command]:
     """The commands of every day, on `data_dir` (labelled `size`); starts its countdown first."""
     ex = [str(exback)]
+    one_answer = data_dir.parent / "one-answer.yaml"
+    one_answer.write_text("understand_breakup:\n  clarity: 7\n")
     if json.loads((data_dir / "progress.json").read_text()).get("no_contact") is None:
         run_checked([*ex, "nocontact", "start", "--days", "30"], env)
         run_checked([*ex, "checkin", "--mood", "5", "--urge", "3"], env)
@@ -377,6 +379,10 @@ def daily_commands(exback: Path, env: dict[str, str], data_dir: Path, size: str)
         Command("exback", f"nocontact ({size})", None, [*ex, "nocontact"], env),
         Command("exback", f"checkin --replace ({size})", None,
                 [*ex, "checkin", "--mood", "6", "--urge", "2", "--replace"], env),
+        # the walk needs a terminal: `start --answers-file` saves one answer the same way
+        # (load, record it, save and prove it reads back)
+        Command("exback", f"one answer saved ({size})", None,
+                [*ex, "start", "--answers-file", str(one_answer)], env),
     ]  # fmt: skip
 
 
