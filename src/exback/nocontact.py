@@ -134,6 +134,10 @@ def summarise(record: NoContactRecord, today: dt.date) -> Summary:
     )
 
 
+SERIOUS: tuple[EventKind, ...] = ("slip", "exception", "urge")
+"""Event kinds, the most serious first: a day with several shows the first."""
+
+
 def day_kinds(record: NoContactRecord) -> Callable[[dt.date], DayKind]:
     """Each calendar day's kind: its most serious event, else kept or outside a period.
 
@@ -160,10 +164,6 @@ def day_kinds(record: NoContactRecord) -> Callable[[dt.date], DayKind]:
         return "kept" if day in kept else "outside"
 
     return kind
-
-
-SERIOUS: tuple[EventKind, ...] = ("slip", "exception", "urge")
-"""Event kinds, the most serious first: a day with several shows the first."""
 
 
 def day_kind(record: NoContactRecord, day: dt.date) -> DayKind:

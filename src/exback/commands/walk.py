@@ -63,12 +63,11 @@ class Walk:
     prompter: Prompter = field(init=False)
     typed: dict[str, str] = field(default_factory=dict)
     """Text typed at a question before Ctrl-B went back from it, by question id."""
+    saved: Progress | None = field(default=None, init=False, repr=False)
+    """The progress as the last change saved it: what the walk shows until the next one."""
 
     def __post_init__(self) -> None:
         self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME)
-
-    saved: Progress | None = field(default=None, init=False, repr=False)
-    """The progress as the last change saved it: what the walk shows until the next one."""
 
     def progress(self) -> Progress:
         if self.saved is not None:
