@@ -6,7 +6,10 @@ console script):
     uv run python bench/run.py            # 7 timed runs of each command, a few minutes
     uv run python bench/run.py --quick    # 3 runs, for a first look
 
-It builds journals of 0, 10,000 and 100,000 entries for both tools in a temp dir
+It also times the every-day commands on a new data dir and on five years of data,
+export and import at 100,000 notes, and the floor of the installed Typer
+(docs/performance.md lists the rows). It builds journals of 0, 10,000 and 100,000
+entries for both tools in a temp dir
 (the same notes for both: exback's by `exback journal import` of a jrnl-format
 export), installs jrnl into a bench-only venv there (`uv venv` + `uv pip install
 jrnl`; never a project dependency), then times each command in a fresh process,
@@ -329,7 +332,8 @@ def build_fixtures(tmp: Path, exback: Path, jrnl: Path, env: dict[str, str]) -> 
             five = tmp / "exback-five-years"
             shutil.copytree(data_dir, five)
             progress = five / "progress.json"
-            progress.write_text(json.dumps(five_years(json.loads(progress.read_text()), today())))
+            years = five_years(json.loads(progress.read_text()), dt.date.today())
+            progress.write_text(json.dumps(years))
             print(f"  five years of progress.json: {progress.stat().st_size / 1000:.0f} KB",
                   file=sys.stderr, flush=True)  # fmt: skip
             commands += daily_commands(
@@ -357,12 +361,7 @@ def build_fixtures(tmp: Path, exback: Path, jrnl: Path, env: dict[str, str]) -> 
 
 
 FRESH_IMPORT = 'rm -rf "$2" && EXBACK_DATA_DIR="$2" "$1" journal import "$3"'
-"""`journal import` into a data dir made anew for each run (it holds the answered step only
-after the first import, which is what every timed run measures: 100,000 new notes)."""
-
-
-def today() -> dt.date:
-    return dt.date.today()
+"""`journal import` into a data dir removed first, so that every run imports 100,000 new notes."""
 
 
 def daily_commands(exback: Path, env: dict[str, str], data_dir: Path, size: str) -> list[Command]:
