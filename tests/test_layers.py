@@ -17,6 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "exback"
 # error classes, which carry exit codes but do nothing).
 PURE = {
     "models",
+    "bounds",
     "text",
     "program",
     "nocontact",

@@ -37,6 +37,7 @@ from exback import errors
 if TYPE_CHECKING:
     from exback.models import Program
     from exback.nocontact import EventKind
+    from exback.phrases import CachedPhrases
     from exback.prompts import Prompter
     from exback.storage import Store
     from exback.ui import UI
@@ -81,6 +82,12 @@ class Session:
 
             self._program = program_cache.load_program(self.content_path, paths.cache_dir())
         return self._program
+
+    def cached_care_phrases(self) -> CachedPhrases | None:
+        """The care phrases from the program cache, without pydantic (None: not cached)."""
+        from exback import paths, program_cache
+
+        return program_cache.cached_care_phrases(self.content_path, paths.cache_dir())
 
     def prompter(self, stop_message: str | None = None) -> Prompter:
         """Prompts on this session's terminal; Ctrl-C there says `stop_message`."""
@@ -774,19 +781,31 @@ def journal_import(
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    short: Annotated[
+        bool,
+        typer.Option(
+            "--short",
+            help="One line for a shell prompt or tmux: day N of M, today's check-in, next step.",
+        ),
+    ] = False,
 ) -> None:
     """Show your progress at a glance: steps, countdown, journal.
 
     \b
     Examples:
       exback status
+      exback status --short     day 12 of 30 · checked in today · next: ...
       exback status --json
     """
     from exback.commands import status as views
 
     session = _session(ctx)
     data = views.status(session.store, session.program(), today(), now())
-    if as_json:
+    if short:
+        from exback.render import status_short
+
+        print(status_short(data))
+    elif as_json:
         _print_json(data)
     else:
         from exback import render
@@ -1457,10 +1476,12 @@ def letters_add(
 
 def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
     """After a save: one gentle line on stderr when the text, or a low check-in, needs it."""
-    from exback import care, safety_plan
-    from exback.commands.care import plan_for_help
+    from exback import care
 
-    if low or care.any_needs_care(session.program, texts):
+    if low or care.any_needs_care(session.program, texts, session.cached_care_phrases):
+        from exback import safety_plan
+        from exback.commands.care import plan_for_help
+
         plan, _ = plan_for_help(session.store)  # read if it can be; never required
         session.ui.say(care.gentle_line(safety_plan.has_content(plan)))
 

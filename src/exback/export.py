@@ -82,9 +82,18 @@ def to_json(snapshot: Snapshot, now: dt.datetime, version: str) -> str:
         "progress": None
         if snapshot.progress is None
         else snapshot.progress.model_dump(mode="json"),
-        "journal": [entry_json(e) for e in snapshot.journal],
+        "journal": [],
     }
-    return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if snapshot.journal:
+        # The same text as dumping the journal with the rest, one entry at a time: with
+        # 100,000 notes, indenting the whole at once holds millions of small pieces.
+        entries = ",\n".join(
+            "    " + json.dumps(entry_json(e), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            for e in snapshot.journal
+        )
+        text = text.removesuffix('"journal": []\n}') + f'"journal": [\n{entries}\n  ]\n}}'
+    return json_inert(text) + "\n"
 
 
 def parse_export(name: str, data: Any) -> Snapshot:

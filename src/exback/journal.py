@@ -11,17 +11,14 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from exback.bounds import MAX_TAG, MAX_TAGS, MAX_TEXT, valid_tag
 from exback.errors import UsageError, describe_validation
 from exback.models import (
-    MAX_TAG,
-    MAX_TAGS,
-    MAX_TEXT,
     JournalDelete,
     JournalEdit,
     JournalEntry,
     JournalHeader,
     LateEntry,
-    valid_tag,
 )
 from exback.text import is_unicode_text
 

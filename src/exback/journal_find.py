@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from exback.bounds import EARLIEST, LATEST
 from exback.errors import UsageError
-from exback.models import EARLIEST, LATEST, JournalEntry
+from exback.models import JournalEntry
 
 DATE_WORDS = (
     "YYYY-MM-DD, today, yesterday, N days ago, this week, last week, "

@@ -21,17 +21,10 @@ from typing import Any, Literal, NoReturn
 
 from pydantic import ValidationError
 
+from exback.bounds import EARLIEST, ENTRY_ID_PATTERN, LATEST, MAX_TAG, MAX_TAGS, valid_tag
 from exback.errors import UsageError, describe_validation
 from exback.journal import new_by_id
-from exback.models import (
-    EARLIEST,
-    ENTRY_ID_PATTERN,
-    LATEST,
-    MAX_TAG,
-    MAX_TAGS,
-    JournalEntry,
-    valid_tag,
-)
+from exback.models import JournalEntry
 
 Format = Literal["jrnl", "exback"]
 

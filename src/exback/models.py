@@ -17,7 +17,20 @@ from pydantic import (
     model_validator,
 )
 
-from exback.text import is_unicode_text
+from exback.bounds import (
+    ENTRY_ID_PATTERN,
+    MAX_CHOICES,
+    MAX_NOTE,
+    MAX_NUMBER,
+    MAX_TAGS,
+    MAX_TEXT,
+    MOOD,
+    check_day,
+    check_moment,
+    check_not_blank,
+    check_tag,
+    check_unicode,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -437,78 +450,19 @@ class Program(Frozen):
 
 SCHEMA_VERSION = 4
 
-EARLIEST = dt.date(1970, 1, 1)
-"""The first calendar day exback accepts in saved data."""
-LATEST = dt.date(2100, 12, 31)
-"""The last calendar day exback accepts in saved data."""
-MAX_TEXT = 1 << 20
-"""Characters in one journal entry or one answer (a mebibyte of letters)."""
-MAX_NOTE = 10_000
-"""Characters in one check-in note or no-contact note or reason."""
-MAX_TAG = 50
-"""Characters in one journal tag."""
-MAX_TAGS = 50
-"""Tags on one journal entry."""
-MAX_CHOICES = 100
-"""Values in one multiple-choice answer."""
-MAX_NUMBER = 1_000_000
-"""The largest whole number (either sign) an answer may hold."""
-ENTRY_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-
-
-def _unicode(text: str) -> str:
-    if not is_unicode_text(text):
-        raise ValueError("not valid Unicode text (a lone surrogate such as \\ud800)")
-    return text
-
-
-def _not_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("empty text")
-    return text
-
-
-def _day_in_range(day: dt.date) -> dt.date:
-    if not EARLIEST <= day <= LATEST:
-        raise ValueError(f"dates must be from {EARLIEST} to {LATEST}")
-    return day
-
-
-def _moment_in_range(moment: dt.datetime) -> dt.datetime:
-    # The wall-clock day is checked, not the UTC one: converting 9999-12-31 with a
-    # negative offset to UTC is exactly the overflow this bound prevents.
-    _day_in_range(moment.date())
-    return moment
-
-
-def valid_tag(tag: str) -> bool:
-    """1 to MAX_TAG characters of valid Unicode, no spaces or control characters."""
-    return (
-        0 < len(tag) <= MAX_TAG
-        and is_unicode_text(tag)
-        and not any(c.isspace() or ord(c) < 32 for c in tag)
-    )
-
-
-def _tag(tag: str) -> str:
-    if not valid_tag(tag):
-        raise ValueError(f"a tag is 1 to {MAX_TAG} characters, no spaces or control characters")
-    return tag
-
-
-Day = Annotated[dt.date, AfterValidator(_day_in_range)]
+Day = Annotated[dt.date, AfterValidator(check_day)]
 """A calendar day from EARLIEST to LATEST."""
-Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_range)]
+Moment = Annotated[AwareDatetime, AfterValidator(check_moment)]
 """A date-time with a UTC offset, on a day from EARLIEST to LATEST."""
-AnyText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_unicode)]
+AnyText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(check_unicode)]
 """Saved text that may be empty (an optional answer)."""
-EntryText = Annotated[AnyText, AfterValidator(_not_blank)]
+EntryText = Annotated[AnyText, AfterValidator(check_not_blank)]
 """Saved text that must say something (a journal entry)."""
 NoteText = Annotated[
-    str, Field(max_length=MAX_NOTE), AfterValidator(_unicode), AfterValidator(_not_blank)
+    str, Field(max_length=MAX_NOTE), AfterValidator(check_unicode), AfterValidator(check_not_blank)
 ]
 """A check-in note, or a no-contact note or reason."""
-Tag = Annotated[str, AfterValidator(_tag)]
+Tag = Annotated[str, AfterValidator(check_tag)]
 EntryId = Annotated[str, Field(pattern=ENTRY_ID_PATTERN)]
 Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 AnswerValue = (
@@ -604,7 +558,7 @@ class Checkin(Saved):
 
     on: Day
     at: Moment
-    mood: Annotated[int, Field(ge=1, le=10)]
+    mood: Annotated[int, Field(ge=MOOD[0], le=MOOD[1])]
     urge: Annotated[int, Field(ge=0, le=10)]
     note: NoteText | None = None
 
@@ -686,10 +640,10 @@ class JournalEntry(Saved):
     id: EntryId
     created_at: Moment
     text: EntryText
-    mood: Annotated[int, Field(ge=1, le=10)] | None = None
+    mood: Annotated[int, Field(ge=MOOD[0], le=MOOD[1])] | None = None
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = []
     starred: StrictBool = False
-    prompt: Annotated[str, Field(max_length=MAX_NOTE), AfterValidator(_unicode)] | None = None
+    prompt: Annotated[str, Field(max_length=MAX_NOTE), AfterValidator(check_unicode)] | None = None
     """The writing prompt the entry answers, if one was asked for."""
 
     @model_validator(mode="before")

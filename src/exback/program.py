@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from exback.bounds import MAX_TEXT
 from exback.models import (
-    MAX_TEXT,
     Answer,
     CareResponse,
     CareShown,

@@ -18,6 +18,11 @@ Keys, named under every question:
 - Ctrl-C or Ctrl-D: stop, as `Interrupted` carrying what was typed (`draft`);
 - at a multiline answer, Esc then Enter finishes it, and Ctrl-X Ctrl-E opens
   $VISUAL or $EDITOR on it (a temporary file, mode 0600, removed afterwards).
+
+No prompt asks the terminal where its cursor is (a cursor-position request,
+ESC [ 6 n). prompt_toolkit asks to size menus and bottom toolbars, which these
+one-line prompts do not have; and in a terminal that never answers, each new prompt
+would ask again and then wait a second for the answer (`_no_cursor_requests`).
 """
 
 from __future__ import annotations
@@ -451,6 +456,7 @@ class Prompter:
                     raise ValidationError(len(document.text), str(exc)) from None
 
         plain = self.ui.plain
+        _no_cursor_requests()
         prompt = questionary.text(
             label,
             default=filled,
@@ -527,6 +533,16 @@ class Prompter:
         for i, label in enumerate(labels, 1):
             table.add_row(str(i), self._text(label))
         return [table]
+
+
+def _no_cursor_requests() -> None:
+    """Make this session's terminal output send no cursor-position requests (see above)."""
+    from prompt_toolkit.application.current import get_app_session
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    output = get_app_session().output
+    if isinstance(output, Vt100_Output):
+        output.enable_cpr = False
 
 
 def _visible_controls() -> Any:

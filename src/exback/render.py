@@ -206,6 +206,8 @@ def imported(ui: UI, result: Imported) -> None:
 SPARKS = "▁▂▃▄▅▆▇█"
 LEGEND = "✓ kept  U urge resisted  L logistics contact  ✗ slip  · outside a period  [ ] today"
 STEP_MARKS = {"done": "✔", "in_progress": "…", "available": "○", "waiting": "⌛", "locked": "·"}
+CALENDAR_WIDTH = 10 + 7 * 5
+"""Columns the calendar needs: the week's date, and seven days of up to 3 with padding."""
 COUNTDOWN_KEPT = "Nothing changed; your countdown goes on."
 CHECKIN_KEPT = "Nothing changed; today's check-in stays as it was."
 
@@ -242,9 +244,12 @@ def countdown(ui: UI, view: CountdownView | None) -> None:
         f"{count(s.exceptions, 'logistics contact')} · {count(s.slips, 'slip')}"
     )
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    table.add_column("Week of")
+    # Where the calendar fits, its columns' widths are known (a date; "[✓]" at most):
+    # Rich then need not measure every cell, which for years of weeks is most of the time.
+    fits = out.width >= CALENDAR_WIDTH
+    table.add_column("Week of", width=10 if fits else None)
     for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
-        table.add_column(name, justify="center")
+        table.add_column(name, justify="center", width=3 if fits else None)
     for week in view.weeks:
         cells = []
         for entry in week.days:
@@ -333,6 +338,26 @@ def _countdown_text(data: dict[str, Any]) -> str:
         data["days_remaining"],
         dt.date.fromisoformat(data["ends_on"]),
     )
+
+
+def status_short(data: dict[str, Any]) -> str:
+    """`status --short`: one line for a shell prompt or a tmux status bar, from `status --json`.
+
+    Day N of M of the countdown, whether today has a check-in, and the next step.
+    """
+    from exback.text import inert
+
+    parts = []
+    nc = data["no_contact"]
+    if nc is not None:
+        parts.append(
+            f"{nc['days']} days done" if nc["complete"] else f"day {nc['day']} of {nc['days']}"
+        )
+    parts.append("checked in today" if data["checkins"]["today"] else "no check-in yet today")
+    titles = {s["id"]: s["title"] for s in data["steps"]}
+    nxt = data["next_step"]
+    parts.append(f"next: {titles[nxt]}" if nxt else "no step open")
+    return inert(" · ".join(parts))
 
 
 def status(ui: UI, data: dict[str, Any]) -> None:

@@ -115,6 +115,10 @@ class Store:
         self.root = root
         self.lock_timeout = lock_timeout
         self.on_create = on_create
+        self._schema_read: object = None
+        """The schema_version of progress.json as last read. Every save follows a read under
+        the same lock (update, the safety plan, restore), so when it is the current one,
+        the save need not read and parse the file again to keep an old-schema copy."""
 
     @property
     def progress_path(self) -> Path:
@@ -221,9 +225,15 @@ class Store:
         if raw is None:
             return None
         data = parse_progress_json(path, raw)
+        if live and isinstance(data, dict):
+            self._schema_read = data.get("schema_version")
         return self._progress_from(path, data)
 
     def _progress_from(self, path: Path, data: Any) -> Progress:
+        from pydantic import ValidationError
+
+        from exback.models import Progress
+
         if not isinstance(data, dict):
             raise _corrupt(path, "1:1", "not a JSON object")
         version = data.get("schema_version")
@@ -315,6 +325,9 @@ class Store:
         self.write_atomic(self.progress_path, progress_bytes(progress))
 
     def _keep_old_schema_copy(self) -> None:
+
+        if self._schema_read == SCHEMA_VERSION:  # see _schema_read
+            return
         path = self.progress_path
         try:
             raw = read_checked(path, PROGRESS_LIMIT)
@@ -688,6 +701,7 @@ class Store:
 def progress_bytes(progress: Progress) -> bytes:
     """progress.json's bytes, proven to read back before anything is written (else exit 2)."""
     from exback.errors import UsageError
+    from exback.models import Progress
 
     try:
         data = (progress.model_dump_json(indent=2) + "\n").encode("utf-8")

@@ -30,6 +30,7 @@ from exback.journal_stats import MONTHS, WEEKS, Stats, month_starts, week_start
 from exback.storage import torn_line
 
 if TYPE_CHECKING:
+    from exback import journal_import
     from exback.models import JournalEntry
     from exback.storage import Compacted, Store
 
@@ -282,6 +283,8 @@ def import_file(store: Store, path: Path, progress: ProgressBar | None = None) -
 
     A bad entry is exit 2 naming it, before anything is written.
     """
+    from exback import journal_import
+
     name = "stdin" if str(path) == "-" else str(path)
     export = journal_import.parse_export(name, read_json(path, journal_import.EXPECTED))
     if progress is None:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from exback import letters
+from exback.bounds import MAX_TEXT
 from exback.errors import UsageError
-from exback.models import MAX_TEXT, Letter
+from exback.models import Letter
 from exback.text import is_unicode_text
 
 if TYPE_CHECKING:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from exback import nocontact, urges
 from exback import program as logic
+from exback.bounds import MAX_NOTE
 from exback.errors import NotInteractiveError, UsageError
-from exback.models import MAX_NOTE, Checkin, NoContactRecord, Program, Progress
+from exback.models import Checkin, NoContactRecord, Program, Progress
 from exback.text import is_unicode_text
 
 if TYPE_CHECKING:

@@ -107,7 +107,7 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
         "cooling_off": cooling,
         "safety_plan": safety_plan.has_plan(progress),
         "no_contact": _countdown(program, progress, today),
-        "checkins": _checkins(progress),
+        "checkins": _checkins(progress, today),
         "letters": {
             "count": len(progress.letters),
             "ready_to_read_again": [n for n, _ in letters.ready(progress, now)],
@@ -144,14 +144,15 @@ def _patterns(progress: Progress) -> dict[str, Any] | None:
     return found.to_json() if found else None
 
 
-def _checkins(progress: Progress) -> dict[str, Any]:
-    """How many check-ins, the last mood, and the trend of the last 30."""
+def _checkins(progress: Progress, today: dt.date) -> dict[str, Any]:
+    """How many check-ins, the last mood, the trend of the last 30, and whether today has one."""
     ordered = sorted(progress.checkins, key=lambda c: (c.on, c.at))
     recent = [c.mood for c in ordered[-30:]]
     return {
         "count": len(ordered),
         "last_mood": ordered[-1].mood if ordered else None,
         "mood_trend": recent,
+        "today": any(c.on == today for c in progress.checkins),
     }
 
 

@@ -63,17 +63,26 @@ class Walk:
     prompter: Prompter = field(init=False)
     typed: dict[str, str] = field(default_factory=dict)
     """Text typed at a question before Ctrl-B went back from it, by question id."""
+    saved: Progress | None = field(default=None, init=False, repr=False)
+    """The progress as the last change saved it: what the walk shows until the next one."""
 
     def __post_init__(self) -> None:
         self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME)
 
     def progress(self) -> Progress:
+        if self.saved is not None:
+            return self.saved
         return self.store.load_progress() or logic.new_progress(self.now())
 
     def change(self, edit: Callable[[Progress], Any]) -> Any:
-        """Re-read, change and write under the lock, so no other writer is overwritten."""
+        """Re-read, change and write under the lock, so no other writer is overwritten.
+
+        One load per answer: what was saved is kept for the walk to show.
+        """
         with self.store.update(self.now()) as progress:
-            return edit(progress)
+            result = edit(progress)
+        self.saved = progress
+        return result
 
     def begin(self, step_id: str | None, interactive: bool) -> None:
         """`exback start [--step ID]`: check the step, then the terminal, then `run`."""
