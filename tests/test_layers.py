@@ -28,6 +28,7 @@ PURE = {
     "journal_import",
     "export",
     "merge",
+    "crypto",
 }
 MAY_IMPORT = {*PURE, "errors"}
 # Libraries that do I/O, draw or prompt: never in a pure module.

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from exback.crypto import is_sealed
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
@@ -33,6 +34,7 @@ from exback.storage import (
     DIR_MODE,
     FILE_MODE,
     JOURNAL_LIMIT,
+    KEYS,
     LOCK,
     PENDING,
     PROGRESS,
@@ -96,7 +98,9 @@ def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Fi
             findings.extend(_check_file_mode(root / name))
     pending = _check_pending(store, now)
     findings.extend(pending)
-    if not pending:  # an interrupted restore is finished first, then the files are checked
+    key = _check_key(store)
+    findings.extend(key)
+    if not pending and not key:  # an interrupted restore is finished first, then the files
         findings.extend(_check_progress(store, now))
         findings.extend(_check_journal(store, now))
     for name in names:
@@ -233,6 +237,60 @@ def _check_pending(store: Store, now: dt.datetime) -> list[Finding]:
     ]
 
 
+# --- encryption.json -----------------------------------------------------------------
+
+
+def _check_key(store: Store) -> list[Finding]:
+    """The key document of an encrypted data dir, or sealed files without one.
+
+    No repair: only a copy of encryption.json from a backup can open the files. Files
+    left plain by an interrupted `exback encrypt` are sealed by the repair.
+    """
+    from exback import keys
+
+    if not store.encrypted():
+        for path in (store.progress_path, store.journal_path):
+            try:
+                sealed = is_sealed(read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT)[:16])
+            except (OSError, UnsafeFileError):
+                continue
+            if sealed:
+                return [
+                    Finding(
+                        path,
+                        f"is encrypted, but {KEYS} (its key) is missing; put it back from a "
+                        "backup of the data dir (nothing else can open it)",
+                    )
+                ]
+        return []
+    try:
+        keys.read_document(store)
+    except (DataCorruptError, StorageError) as exc:
+        detail = exc.detail if isinstance(exc, DataCorruptError) else exc.message
+        return [
+            Finding(
+                store.keys_path,
+                f"{detail}; your encrypted files open only with it: put back a copy from a "
+                "backup of the data dir",
+            )
+        ]
+    plain = keys.plain_files(store)
+    if not plain:
+        return []
+
+    def seal() -> list[str]:
+        return [f"encrypted {name}" for name in keys.convert(store, store.sealer())]
+
+    return [
+        Finding(
+            store.root,
+            f"still in plain text: {', '.join(plain)} (an interrupted 'exback encrypt')",
+            repair="encrypt them",
+            fix=seal,
+        )
+    ]
+
+
 # --- progress.json -----------------------------------------------------------------
 
 
@@ -255,7 +313,7 @@ def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
         return [Finding(path, f"{problem}; move it away yourself (exback does not touch it)")]
     bak = path.with_name(path.name + ".bak")
     good = _load_or_none(store, bak)
-    salvaged = _salvage(path, raw)
+    salvaged = _salvage(store, path, raw)
     if salvaged is not None and salvaged[1] > 0:
         replacement, dropped = progress_bytes(salvaged[0]), salvaged[1]
         noun = "record" if dropped == 1 else "records"
@@ -265,7 +323,7 @@ def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
         )
         done = f"wrote {path.name} again without {dropped} unreadable {noun}"
     elif good is not None:
-        replacement = read_checked(bak, PROGRESS_LIMIT)
+        replacement = store.unseal(bak, read_checked(bak, PROGRESS_LIMIT))
         saved = good.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         plan = (
             f"keep a copy of it as {path.name}.corrupt-<time>, and put back {bak.name} "
@@ -321,11 +379,12 @@ def _missing_progress(store: Store, now: dt.datetime) -> list[Finding]:
             raw = read_checked(source, PROGRESS_LIMIT)
         except (OSError, UnsafeFileError):
             continue
-        salvaged = _salvage(source, raw)
+        salvaged = _salvage(store, source, raw)
         if salvaged is None:
             continue
         progress, dropped = salvaged
-        data = raw if dropped == 0 and source == bak else progress_bytes(progress)
+        data = store.unseal(source, raw) if dropped == 0 and source == bak else None
+        data = data or progress_bytes(progress)
         saved = progress.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         but = f" ({dropped} unreadable records left out)" if dropped else ""
 
@@ -360,7 +419,7 @@ def _missing_progress(store: Store, now: dt.datetime) -> list[Finding]:
     ]
 
 
-def recoverable_copy(path: Path) -> str | None:
+def recoverable_copy(store: Store, path: Path) -> str | None:
     """The name of a kept copy (`.corrupt-*`, `.torn-*`) of a missing file with good records."""
     if path.name == PROGRESS:
         for source in sorted(path.parent.glob(path.name + ".corrupt-*"), reverse=True):
@@ -368,10 +427,10 @@ def recoverable_copy(path: Path) -> str | None:
                 raw = read_checked(source, PROGRESS_LIMIT)
             except (OSError, UnsafeFileError):
                 continue
-            if _salvage(source, raw) is not None:
+            if _salvage(store, source, raw) is not None:
                 return source.name
         return None
-    found, sources = _kept_entries(path, set(), include_bak=False)
+    found, sources = _kept_entries(store, path, set(), include_bak=False)
     return sources.split(", ")[0] if found else None
 
 
@@ -388,15 +447,16 @@ def _load_or_none(store: Store, path: Path) -> Progress | None:
         return None
 
 
-def _salvage(path: Path, raw: bytes) -> tuple[Progress, int] | None:
+def _salvage(store: Store, path: Path, raw: bytes) -> tuple[Progress, int] | None:
     """The progress with every record that fails its model left out, and how many.
 
-    None when the file is not JSON or its top level is wrong (no record to leave out).
+    None when the file is not JSON or its top level is wrong (no record to leave out),
+    or when it is sealed and does not open.
     """
     from pydantic import ValidationError
 
     try:
-        data = parse_progress_json(path, raw)
+        data = parse_progress_json(path, store.unseal(path, raw))
     except DataCorruptError:
         return None
     if not isinstance(data, dict):
@@ -455,14 +515,14 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
         return [Finding(path, f"cannot read it: {exc.strerror}")]
     lines = raw.split(b"\n")
     torn = lines.pop() != b""
-    good: list[bytes] = []
+    good: list[JournalEntry] = []
     bad: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
-        reason = _line_problem(line)
-        if reason is None:
-            good.append(line)
+        entry = _line_entry(store, path, number, line)
+        if isinstance(entry, str):
+            bad.append((number, entry))
         else:
-            bad.append((number, reason))
+            good.append(entry)
     if bad:
         named = ", ".join(str(n) for n, _ in bad[:_MAX_LINES_NAMED])
         more = f" and {len(bad) - _MAX_LINES_NAMED} more" if len(bad) > _MAX_LINES_NAMED else ""
@@ -481,7 +541,7 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
             # the copy first, then the replacement: never a moment without a journal
             aside = aside_path(path, "corrupt", now)
             write_file_atomic(aside, raw)
-            store.replace_file(path, b"".join(line + b"\n" for line in good))
+            store.replace_file(path, journal_bytes(good))
             return [
                 f"kept a copy of {path.name} as {aside.name} (every line is still in it)",
                 f"wrote {path.name} again with the {count(len(good), 'good entry')}",
@@ -506,8 +566,8 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
                 fix=set_aside,
             )
         ]
-    have = {JournalEntry.model_validate_json(line).id for line in good}
-    found, sources = _kept_entries(path, have)
+    have = {entry.id for entry in good}
+    found, sources = _kept_entries(store, path, have)
     if not found:
         return []
 
@@ -527,7 +587,7 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
 
 def _missing_journal(store: Store) -> list[Finding]:
     path = store.journal_path
-    found, sources = _kept_entries(path, set())
+    found, sources = _kept_entries(store, path, set())
     bak = path.with_name(path.name + ".bak")
     if not found and not os.path.lexists(bak):
         return []
@@ -548,7 +608,7 @@ def _missing_journal(store: Store) -> list[Finding]:
 
 
 def _kept_entries(
-    path: Path, have: set[str], include_bak: bool = True
+    store: Store, path: Path, have: set[str], include_bak: bool = True
 ) -> tuple[list[JournalEntry], str]:
     """Good entries in the journal's `.bak`, `.corrupt-*` and `.torn-*` copies not in `have`."""
     found: list[JournalEntry] = []
@@ -564,27 +624,28 @@ def _kept_entries(
         except (OSError, UnsafeFileError):
             continue
         before = len(found)
-        for line in raw.split(b"\n"):
-            if line.strip() and _line_problem(line) is None:
-                entry = JournalEntry.model_validate_json(line)
-                if entry.id not in seen:
-                    seen.add(entry.id)
-                    found.append(entry)
+        for number, line in enumerate(raw.split(b"\n"), 1):
+            entry = _line_entry(store, copy_path, number, line) if line.strip() else None
+            if isinstance(entry, JournalEntry) and entry.id not in seen:
+                seen.add(entry.id)
+                found.append(entry)
         if len(found) > before:
             names.append(copy_path.name)
     return found, ", ".join(names)
 
 
-def _line_problem(line: bytes) -> str | None:
+def _line_entry(store: Store, path: Path, number: int, line: bytes) -> JournalEntry | str:
+    """A journal line's entry (opened first when sealed), or what is wrong with it."""
     from pydantic import ValidationError
 
     try:
-        JournalEntry.model_validate_json(line)
+        return JournalEntry.model_validate_json(store.open_line(path, number, line))
+    except DataCorruptError as exc:  # sealed, and it does not open
+        return exc.detail.partition(": ")[2] or exc.message
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         return f"{where}: {err['msg']}" if where else str(err["msg"])
-    return None
 
 
 # --- leftovers -----------------------------------------------------------------------

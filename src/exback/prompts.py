@@ -17,14 +17,20 @@ Keys, named under every question:
 - Ctrl-G: help now, shown at once, then the same question with nothing lost;
 - Ctrl-C or Ctrl-D: stop, as `Interrupted` carrying what was typed (`draft`);
 - at a multiline answer, Esc then Enter finishes it, and Ctrl-X Ctrl-E opens
-  $VISUAL or $EDITOR on it (a temporary file, mode 0600, removed afterwards).
+  $VISUAL or $EDITOR on it (a temporary file, mode 0600, removed afterwards; on a
+  memory file system such as /dev/shm when the data is encrypted: `private`).
+
+A passphrase is read with `secret`: nothing is echoed, not even stars.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
     from exback.ui import UI
 
 ARROW = "› "
+MEMORY_DIRS = ("/dev/shm", "/run/shm")  # memory file systems, where the editor's copy may go
 NOTHING_SAVED = "interrupted; nothing was saved"
 
 
@@ -81,10 +88,13 @@ class Prompter:
         ui: UI,
         on_help: Callable[[], None] | None = None,
         stop_message: str = NOTHING_SAVED,
+        private: bool = False,
     ) -> None:
         self.ui = ui
         self.on_help = on_help
         self.stop_message = stop_message
+        self.private = private
+        """The data is encrypted: the editor's temporary file goes to memory where it can."""
 
     # --- questions from the content ------------------------------------------------
 
@@ -180,6 +190,17 @@ class Prompter:
         """Whether the person typed `word` exactly (for reset)."""
         typed = self.ask(TextQuestion(id="word", kind="text", prompt=message, required=False))
         return bool(typed == word)
+
+    def secret(self, message: str) -> str:
+        """A passphrase or code, typed without echo; Ctrl-C or Ctrl-D stops (nothing kept)."""
+        import getpass
+
+        self.ui.out.print()
+        self.ui.out.print(self._text(message, "bold"))
+        try:
+            return getpass.getpass(ARROW)
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(self.stop_message) from None
 
     def days(self, choices: list[int], suggested: int, least: int, why: str | None = None) -> int:
         """The length of a no-contact period, at least `least` days (`why`: what set it)."""
@@ -305,7 +326,8 @@ class Prompter:
             color_depth=ColorDepth.DEPTH_1_BIT if plain else None,
         )
         try:
-            result = prompt.unsafe_ask()
+            with memory_tempdir() if self.private else contextlib.nullcontext():
+                result = prompt.unsafe_ask()
         except (KeyboardInterrupt, EOFError):  # input closed, or a signal
             return _Key("stop", "")
         return result if isinstance(result, _Key) else str(result)
@@ -366,6 +388,23 @@ class Prompter:
         for i, label in enumerate(labels, 1):
             table.add_row(str(i), self._text(label))
         return [table]
+
+
+@contextlib.contextmanager
+def memory_tempdir() -> Iterator[str | None]:
+    """Temporary files made inside (the editor's copy of an answer) go to a memory file system.
+
+    Yields the folder used, or None when there is no writable one (the usual temp
+    folder is used then). Every editor path uses this while encryption is on.
+    """
+    folder = next((d for d in MEMORY_DIRS if os.access(d, os.W_OK | os.X_OK)), None)
+    before = tempfile.tempdir
+    if folder is not None:
+        tempfile.tempdir = folder
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = before
 
 
 def _visible_controls() -> Any:

@@ -422,20 +422,25 @@ def help_now(ui: UI, shown: HelpNowShown) -> None:
         ui.say(f"exback: {shown.problem}")
 
 
+def help_now_plan(ui: UI, plan: SafetyPlan | None, problem: str | None) -> None:
+    """After the general help: the person's own plan (help-now with encrypted data)."""
+    from exback.text import inert
+
+    lines = plan_lines(plan)
+    if problem:
+        ui.say(f"exback: {problem}")
+    elif not lines:
+        ui.say("You have no safety plan yet; 'exback safety-plan' makes one.")
+    else:
+        print(inert("\n".join(lines)).rstrip(), flush=True)
+
+
 def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
     """What `exback help-now` prints: the person's own plan first, then the general help."""
-    from exback import safety_plan
     from exback.care import HELP_NOW_FALLBACK
     from exback.text import inert  # the plan and the content alike are shown as text
 
-    lines: list[str] = []
-    parts = safety_plan.filled(plan) if plan is not None else []
-    if parts:
-        lines += ["Your safety plan", ""]
-        for part, value in parts:
-            lines.append(part.title)
-            lines += [f"  {line}" for line in value.strip().splitlines()]
-            lines.append("")
+    lines = plan_lines(plan)
     if help_now is None:
         return inert("\n".join([*lines, HELP_NOW_FALLBACK]))
     lines += [help_now.title, ""]
@@ -445,6 +450,21 @@ def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> s
         lines.append("")
     lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
     return inert("\n".join(lines))
+
+
+def plan_lines(plan: SafetyPlan | None) -> list[str]:
+    """The filled parts of a safety plan as help-now prints them (none: no lines)."""
+    from exback import safety_plan
+
+    lines: list[str] = []
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if parts:
+        lines += ["Your safety plan", ""]
+        for part, value in parts:
+            lines.append(part.title)
+            lines += [f"  {line}" for line in value.strip().splitlines()]
+            lines.append("")
+    return lines
 
 
 def safety_plan_view(ui: UI, plan: SafetyPlan | None) -> None:

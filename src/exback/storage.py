@@ -4,6 +4,15 @@ Every write goes to a temp file in the same folder, is flushed and fsynced, then
 replaces the old file with os.replace; the previous good copy is kept as
 `<file>.bak`. Every read-modify-write happens under `Store.lock()`.
 
+Encryption at rest (docs/encryption.md) happens at one seam: every data file's
+bytes pass through `Store.seal` on the way to disk and `Store.unseal` (a whole
+file) or `Store.open_line` (one journal line) on the way back. `write_atomic`
+and `replace_file` take the plain bytes and seal them; `load_progress`,
+`read_journal` and `journal_summary` return opened records. Copies of a file
+kept as they are (`.bak`, `.torn-*`, `.corrupt-*`) are written raw, so what was
+sealed stays sealed. Whether encryption is on is one look: does
+`encryption.json` exist (`Store.encrypted`).
+
 An older progress.json is migrated in memory on load (migrations.py); the first
 save after that keeps the old file's bytes as `progress.json.v<N>.bak`, for good.
 """
@@ -24,6 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from exback.crypto import Sealer, SealError, is_sealed
 from exback.errors import (
     DataCorruptError,
     DataLockedError,
@@ -39,6 +49,7 @@ from exback.safefile import read_bytes as read_checked
 PROGRESS = "progress.json"
 JOURNAL = "journal.jsonl"
 LOCK = ".lock"
+KEYS = "encryption.json"  # the key document: while it exists, encryption is on
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -46,6 +57,10 @@ TEMP_SUFFIX = ".tmp"  # temp files are `.<name>.<random>.tmp`, next to <name>
 PENDING = "restore.pending"  # a restore's files, written whole before the first is replaced
 PROGRESS_LIMIT = 64 * MiB
 JOURNAL_LIMIT = 512 * MiB
+KEYS_LIMIT = 64 * 1024
+
+Unlock = Callable[["Store"], Sealer]
+"""Opens the data key of an encrypted data dir (asks for the passphrase, or reads it)."""
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,14 @@ class Store:
         root: Path,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         on_create: Callable[[Path], None] | None = None,
+        unlock: Unlock | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self.root = root
         self.lock_timeout = lock_timeout
         self.on_create = on_create
+        self.unlock = unlock
+        self._sealer = sealer
 
     @property
     def progress_path(self) -> Path:
@@ -89,6 +108,83 @@ class Store:
     @property
     def journal_path(self) -> Path:
         return self.root / JOURNAL
+
+    @property
+    def keys_path(self) -> Path:
+        return self.root / KEYS
+
+    # --- the encryption seam: every data file's bytes pass through here ----------------
+
+    def encrypted(self) -> bool:
+        """Whether encryption is on: one look at the folder, no cryptography imported."""
+        return os.path.lexists(self.root / KEYS)
+
+    def needs_passphrase(self) -> bool:
+        """Whether reading would ask for the passphrase now (encrypted, not yet opened)."""
+        return self._sealer is None and self.encrypted()
+
+    def sealer(self) -> Sealer | None:
+        """The data key's sealer when encryption is on (opened once per Store), else None."""
+        if self._sealer is None and self.encrypted():
+            if self.unlock is None:
+                from exback.errors import NotInteractiveError
+
+                raise NotInteractiveError(
+                    f"{self.root} is encrypted; give the passphrase with --passphrase-file "
+                    "(or EXBACK_PASSPHRASE_FILE), or run exback at a terminal"
+                )
+            self._sealer = self.unlock(self)
+        return self._sealer
+
+    def use_sealer(self, sealer: Sealer | None) -> None:
+        """Seal with this key from now on (`exback encrypt`, `decrypt`), whatever is on disk."""
+        self._sealer = sealer
+        self.unlock = (lambda _store: sealer) if sealer is not None else None
+
+    def seal(self, path: Path, data: bytes) -> bytes:
+        """The bytes to write for a data file's plain bytes: sealed when encryption is on.
+
+        The journal (and its copies) is sealed line by line, so that an append stays
+        one line; every other file is sealed whole.
+        """
+        sealer = self.sealer()
+        if sealer is None:
+            return data
+        if not is_line_file(path):
+            return sealer.seal_file(data)
+        lines = data.split(b"\n")
+        tail = lines.pop()  # b"" when the data ends with a newline, as journal_bytes does
+        sealed = [sealer.seal_line(line) + b"\n" for line in lines]
+        return b"".join(sealed) + (sealer.seal_line(tail) if tail else b"")
+
+    def unseal(self, path: Path, raw: bytes) -> bytes:
+        """A whole data file's plain bytes (a plain file passes as it is); exit 3 if damaged."""
+        if not is_sealed(raw):
+            return raw
+        try:
+            return self._opener(path).open_file(raw)
+        except SealError as exc:
+            raise _corrupt(path, "1:1", str(exc)) from None
+
+    def open_line(self, path: Path, number: int, line: bytes) -> bytes:
+        """One journal line's plain bytes (a plain line passes as it is); exit 3 if damaged."""
+        if not is_sealed(line):
+            return line
+        try:
+            return self._opener(path).open_line(line)
+        except SealError as exc:
+            raise _corrupt(path, f"{number}:1", str(exc)) from None
+
+    def _opener(self, path: Path) -> Sealer:
+        sealer = self.sealer()
+        if sealer is None:
+            error = DataCorruptError(
+                f"{path} is encrypted, but {self.root / KEYS} (its key) is missing; nothing "
+                f"was changed. Put {KEYS} back from a backup of the data dir"
+            )
+            error.detail = f"is encrypted, but {KEYS} (its key) is missing"
+            raise error
+        return sealer
 
     # --- the folder and the lock ---------------------------------------------
 
@@ -186,7 +282,7 @@ class Store:
         )
         if raw is None:
             return None
-        data = parse_progress_json(path, raw)
+        data = parse_progress_json(path, self.unseal(path, raw))
         return self._progress_from(path, data)
 
     def _progress_from(self, path: Path, data: Any) -> Progress:
@@ -250,7 +346,7 @@ class Store:
             return
         from exback.checkup import recoverable_copy
 
-        source = recoverable_copy(path)
+        source = recoverable_copy(self, path)
         if source is not None and not os.path.lexists(path):
             error = DataCorruptError(
                 f"{path} is missing, but {source} holds records that can be brought back; "
@@ -290,17 +386,20 @@ class Store:
             raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path) from exc
+        plain = self.unseal(path, raw)
         try:
-            version = json.loads(raw).get("schema_version")
+            version = json.loads(plain).get("schema_version")
         except (ValueError, AttributeError, RecursionError):
             return  # not readable JSON: load_progress has already refused it
         if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
             kept = path.with_name(f"{path.name}.v{version}.bak")
             if not kept.exists():
-                self.write_atomic(kept, raw)
+                self.write_atomic(kept, plain)
 
     def write_atomic(self, path: Path, data: bytes) -> None:
-        """Write a file in the data dir atomically, keeping the old one as `.bak`.
+        """Write a data file's plain bytes atomically (sealed when encryption is on).
+
+        The old file is kept as `.bak`.
 
         Refused (exit 3) when the file or its `.bak` is a symlink, and when the
         file is missing but its `.bak` is there (that `.bak` is the only copy).
@@ -308,13 +407,13 @@ class Store:
         self.ensure_dir()
         self._check_writable(path)
         self.check_backup_orphan(path)
-        write_file_atomic(path, data, keep_backup=True)
+        write_file_atomic(path, self.seal(path, data), keep_backup=True)
 
     def replace_file(self, path: Path, data: bytes) -> None:
-        """Write a file atomically without touching its `.bak` (doctor's repairs)."""
+        """Write a data file's plain bytes atomically, sealed, without touching its `.bak`."""
         self.ensure_dir()
         self._check_writable(path)
-        write_file_atomic(path, data, keep_backup=False)
+        write_file_atomic(path, self.seal(path, data), keep_backup=False)
 
     def _check_writable(self, path: Path) -> None:
         try:
@@ -343,13 +442,14 @@ class Store:
         for name in files:
             self._check_writable(self.root / name)
             self.check_backup_orphan(self.root / name)
-        document = {name: data.decode("utf-8") for name, data in files.items()}
+        sealed = {name: self.seal(self.root / name, data) for name, data in files.items()}
+        document = {name: data.decode("utf-8") for name, data in sealed.items()}
         self.ensure_dir()
         write_file_atomic(self.root / PENDING, json.dumps({"files": document}).encode("utf-8"))
         self.finish_pending()
 
     def read_pending(self) -> dict[str, bytes] | None:
-        """The files of an interrupted restore; None if none; exit 3 if it is damaged."""
+        """The raw (sealed) files of an interrupted restore; None if none; exit 3 if damaged."""
         path = self.root / PENDING
         raw = _read_data(path, lambda: read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT))
         if raw is None:
@@ -411,8 +511,10 @@ class Store:
         path = self.journal_path
         if not os.path.lexists(path):
             self.check_missing(path)
+        if not self.encrypted():
+            self._check_not_sealed(path)
         kept = self.set_aside_torn_tail(path)
-        data = journal_bytes(entries)
+        data = self.seal(path, journal_bytes(entries))
         try:
             fd = open_checked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         except UnsafeFileError as exc:
@@ -435,6 +537,16 @@ class Store:
         finally:
             os.close(fd)
         return kept
+
+    def _check_not_sealed(self, path: Path) -> None:
+        """Exit 3 before a plain line is added to a sealed journal whose key is missing."""
+        try:
+            with os.fdopen(open_checked(path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as handle:
+                start = handle.read(64)
+        except (OSError, UnsafeFileError):
+            return  # missing or unsafe: the append itself says so
+        if is_sealed(start):
+            self._opener(path)
 
     def set_aside_torn_tail(self, path: Path) -> Path | None:
         """Move an incomplete last line to `<file>.torn-<time>`; return that path."""
@@ -482,7 +594,7 @@ class Store:
         lines = raw.split(b"\n")
         torn = lines[-1] != b""
         body = lines[:-1]
-        entries = [_parse_entry(path, number, line) for number, line in enumerate(body, 1)]
+        entries = [self.parse_entry(path, number, line) for number, line in enumerate(body, 1)]
         return JournalRead(entries, torn)
 
     def journal_summary(self) -> JournalSummary:
@@ -511,7 +623,14 @@ class Store:
             raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path, "read") from exc
-        return JournalSummary(count, _parse_entry(path, count, last))
+        return JournalSummary(count, self.parse_entry(path, count, last))
+
+    def parse_entry(self, path: Path, number: int, line: bytes) -> JournalEntry:
+        """One journal line (sealed or plain) as its entry; exit 3 naming the line."""
+        try:
+            return from_line(self.open_line(path, number, line))
+        except ValidationError as exc:
+            raise _corrupt(path, f"{number}:1", describe_validation(exc, "(line)")) from None
 
 
 def progress_bytes(progress: Progress) -> bytes:
@@ -603,11 +722,9 @@ def _last_line_start(handle: Any, end: int) -> int:
     return 0
 
 
-def _parse_entry(path: Path, number: int, line: bytes) -> JournalEntry:
-    try:
-        return from_line(line)
-    except ValidationError as exc:
-        raise _corrupt(path, f"{number}:1", describe_validation(exc, "(line)")) from None
+def is_line_file(path: Path) -> bool:
+    """Whether a data file is sealed line by line: the journal and its copies."""
+    return path.name == JOURNAL or path.name.startswith(JOURNAL + ".")
 
 
 def _keep_backup(path: Path) -> None:
