@@ -918,7 +918,11 @@ def _plan_after_passphrase(session: Session, store: Store) -> None:
             "terminal (or with --passphrase-file)"
         )
         return
-    session.ui.say("Your own safety plan is encrypted: type your passphrase to see it.")
+    _tell(
+        session,
+        "If you made a safety plan, it is encrypted: type your passphrase to see it "
+        "(Ctrl-C skips it).",
+    )
     try:
         store.sealer()
     except errors.ExbackError as exc:  # a wrong passphrase, Ctrl-C: the help is already out
@@ -1103,12 +1107,13 @@ def encrypt(ctx: typer.Context) -> None:
     reads your data asks for the passphrase once; 'exback help-now' does not.
     """
     from exback.commands import encryption
+    from exback.words import count
 
     session = _session(ctx)
     done = encryption.encrypt(
         session.store,
         session.secrets(),
-        lambda text: session.ui.say(f"exback: {text}"),
+        lambda text: _tell(session, text, "bold"),
         lambda code: _show_recovery_code(session, code),
     )
     if done.already:
@@ -1117,21 +1122,32 @@ def encrypt(ctx: typer.Context) -> None:
             + (f"; finished encrypting {', '.join(done.files)}." if done.files else ".")
         )
         return
-    session.ui.say(
-        f"Encrypted {done.root}: {len(done.files)} file{'s' if len(done.files) != 1 else ''}"
+    _tell(
+        session,
+        f"Encrypted {count(len(done.files), 'file')} in {done.root}"
         f" ({', '.join(done.files) or 'no data yet'}). Keep your passphrase and recovery "
-        "code safe."
+        "code safe.",
     )
+
+
+def _tell(session: Session, text: str, style: str = "") -> None:
+    """A paragraph for the person: wrapped at a terminal, one `exback:` line otherwise."""
+    from exback import render
+
+    if stdin_is_terminal():
+        render.notice(session.ui, text, style)
+    else:
+        session.ui.say(f"exback: {text}")
 
 
 def _show_recovery_code(session: Session, code: str) -> None:
     """The one-time code: on the terminal (stderr), or on stdout for a script to keep."""
     from exback.commands.encryption import SAY_RECOVERY
 
+    _tell(session, SAY_RECOVERY)
     if stdin_is_terminal():
-        session.ui.say(f"{SAY_RECOVERY}\n\n    {code}\n")
+        _tell(session, code, "bold")
     else:
-        session.ui.say(f"exback: {SAY_RECOVERY}")
         print(code, flush=True)
 
 

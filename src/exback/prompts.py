@@ -191,6 +191,10 @@ class Prompter:
         typed = self.ask(TextQuestion(id="word", kind="text", prompt=message, required=False))
         return bool(typed == word)
 
+    def note(self, text: str) -> None:
+        """A line for the person between prompts (a refused passphrase...), wrapped."""
+        self.ui.out.print(self._text(text))
+
     def secret(self, message: str) -> str:
         """A passphrase or code, typed without echo; Ctrl-C or Ctrl-D stops (nothing kept)."""
         import getpass

@@ -422,6 +422,14 @@ def help_now(ui: UI, shown: HelpNowShown) -> None:
         ui.say(f"exback: {shown.problem}")
 
 
+def notice(ui: UI, text: str, style: str = "") -> None:
+    """A paragraph on stderr for a person at a terminal, wrapped to its width."""
+    from exback.ui import user_text
+
+    ui.err.print()
+    ui.err.print(user_text(text, style="" if ui.plain else style))
+
+
 def help_now_plan(ui: UI, plan: SafetyPlan | None, problem: str | None) -> None:
     """After the general help: the person's own plan (help-now with encrypted data)."""
     from exback.text import inert

@@ -95,7 +95,7 @@ def open_document(where: Path, document: dict[str, object], given: Secrets) -> c
             return crypto.unlock(document, passphrase)
         except crypto.WrongSecret:
             if attempt < tries:
-                given._prompter().ui.say("That passphrase does not open it; try again.")
+                given._prompter().note("That passphrase does not open it; try again.")
     raise WrongPassphraseError(
         f"the passphrase does not open {where}; nothing was changed. Forgotten it? "
         "'exback passphrase --recover' sets a new one with your recovery code"
@@ -154,14 +154,14 @@ def _new_passphrase(given: Secrets) -> str:
     while True:
         first = ask.secret(f"New passphrase (at least {MIN_PASSPHRASE} characters):")
         if len(first) < MIN_PASSPHRASE:
-            ask.ui.say(
+            ask.note(
                 f"That is shorter than {MIN_PASSPHRASE} characters; a few words are easier "
                 "to remember than a jumble."
             )
             continue
         if ask.secret("The same passphrase again:") == first:
             return first
-        ask.ui.say("The two did not match; once more.")
+        ask.note("The two did not match; once more.")
 
 
 def _type_back(ask: Prompter, code: str) -> None:
@@ -172,7 +172,7 @@ def _type_back(ask: Prompter, code: str) -> None:
         typed = ask.text("Type the last two groups of the recovery code (8 characters):")
         if crypto.normal_recovery_code(typed) == wanted.encode("ascii"):
             return
-        ask.ui.say(f"That does not match. The code again: {code}")
+        ask.note(f"That does not match. The code again: {code}")
 
 
 # --- decrypt and passphrase --------------------------------------------------------------
@@ -224,7 +224,7 @@ def _recover(where: Path, document: dict[str, object], given: Secrets) -> crypto
             return crypto.unlock_with_recovery(document, code)
         except crypto.WrongSecret:
             if attempt < tries:
-                given._prompter().ui.say("That code does not open it; try again.")
+                given._prompter().note("That code does not open it; try again.")
     raise WrongPassphraseError(f"the recovery code does not open {where}; nothing was changed")
 
 
