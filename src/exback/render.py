@@ -291,6 +291,10 @@ def where(ui: UI, data: dict[str, Any]) -> None:
         out.print("             (not created yet: it appears with your first answer or note)")
     for item in data["files"]:
         out.print(user_text(f"             {item['name']}  ({item['bytes']} bytes)"))
+    if data["encrypted"]:
+        out.print("Encryption:  on; your passphrase (or recovery code) opens it")
+    else:
+        out.print("Encryption:  off ('exback encrypt' turns it on)")
     out.print(user_text(f"Content dir: {data['content_dir']}"))
 
 

@@ -128,6 +128,7 @@ def where(store: Store, content_dir: Path) -> dict[str, Any]:
         "data_dir": str(store.root),
         "exists": store.root.is_dir(),
         "files": files,
+        "encrypted": store.encrypted(),
         "content_dir": str(content_dir),
     }
 
