@@ -391,3 +391,81 @@ def test_the_editor_copy_goes_to_memory_while_encryption_is_on() -> None:
     if any(os.access(d, os.W_OK) for d in MEMORY_DIRS):
         assert folder is not None and name.startswith(folder)
     assert tempfile.gettempdir() != folder or folder is None or folder == "/tmp"
+
+
+# --- the system keyring, only when asked ----------------------------------------------------
+
+
+@pytest.fixture
+def memory_keyring() -> object:
+    """keyring's own backend interface, kept in memory: the real keyring is never touched."""
+    keyring = pytest.importorskip("keyring")
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.kept: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if self.kept.pop((service, username), None) is None:
+                raise PasswordDeleteError(username)
+
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+def test_the_keyring_keeps_the_key_only_when_asked(
+    runner, data_dir: Path, passfile: Path, memory_keyring
+) -> None:
+    run(runner, "journal", "add", NOTE)
+    encrypt(runner, passfile)
+    assert memory_keyring.kept == {}  # not unless asked
+    assert run(runner, "journal", "list").exit_code == 2
+    result = run(runner, "--passphrase-file", str(passfile), "passphrase", "--remember")
+    assert result.exit_code == 0, result.output
+    assert list(memory_keyring.kept) == [("exback", str(data_dir.resolve()))]
+    assert PASS not in str(memory_keyring.kept)  # the data key, never the passphrase
+    assert NOTE in run(runner, "journal", "list").stdout  # no passphrase needed now
+    where = run(runner, "where")
+    assert "system keyring" in where.stdout and "passphrase --forget" in where.stdout
+    assert json.loads(run(runner, "where", "--json").stdout)["key_in_keyring"] is True
+    # a key in the keyring that is not this data dir's is not used
+    memory_keyring.kept[("exback", str(data_dir.resolve()))] = "A" * 44
+    assert run(runner, "journal", "list").exit_code == 2
+    assert run(runner, "passphrase", "--forget").exit_code == 0
+    assert memory_keyring.kept == {}
+    assert run(runner, "journal", "list").exit_code == 2
+    assert "system keyring" not in run(runner, "where").stdout
+
+
+def test_restore_and_import_into_encrypted_data_are_sealed(
+    runner, data_dir: Path, tmp_path: Path, passfile: Path
+) -> None:
+    other = tmp_path / "other"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f"understand:\n  reasons: {ANSWER}\n")
+    run(runner, "--data-dir", str(other), "start", "--answers-file", str(answers))
+    run(runner, "--data-dir", str(other), "journal", "add", NOTE_2)
+    plain = tmp_path / "plain.json"
+    run(runner, "--data-dir", str(other), "export", "-o", str(plain))
+    run(runner, "journal", "add", NOTE)
+    encrypt(runner, passfile)
+    args = ["--passphrase-file", str(passfile)]
+    assert run(runner, *args, "restore", "--merge", str(plain)).exit_code == 0
+    assert run(runner, *args, "journal", "import", str(plain.with_name("x.json"))).exit_code == 2
+    listed = run(runner, *args, "journal", "list", "--json").stdout
+    assert NOTE in listed and NOTE_2 in listed
+    assert plain_text_in(data_dir) == []

@@ -1200,6 +1200,15 @@ def change_passphrase(
             show_default=False,
         ),
     ] = None,
+    remember: Annotated[
+        bool,
+        typer.Option(
+            "--remember", help="Keep the key in the system keyring (needs exback[keyring])."
+        ),
+    ] = False,
+    forget: Annotated[
+        bool, typer.Option("--forget", help="Remove the key from the system keyring.")
+    ] = False,
 ) -> None:
     """Change your passphrase; --recover sets one with your code.
 
@@ -1212,12 +1221,29 @@ def change_passphrase(
     passphrase, so it takes a moment whatever the size of your journal. The
     recovery code stays the same. Someone who had your old passphrase and a
     copy of the old encryption.json could still open the data of that time.
+
+    --remember keeps the key in your system keyring (only if you ask; the
+    keyring package must be installed), so exback opens your data without
+    asking while you are logged in; 'exback where' says so. --forget removes it.
     """
     from exback.commands import encryption
 
     session = _session(ctx)
     if code_file is not None and not recover:
         raise errors.UsageError("--recovery-code-file goes with --recover")
+    if remember and forget:
+        raise errors.UsageError("pass --remember or --forget, not both")
+    if remember or forget:
+        if forget:
+            encryption.forget(session.store)
+        else:
+            encryption.remember(session.store, session.secrets())
+        session.ui.say(
+            "Your key is kept in the system keyring; 'exback passphrase --forget' removes it."
+            if remember
+            else "Your key is no longer in the system keyring; exback asks for the passphrase."
+        )
+        return
     given = session.secrets(code_file, own=True) if recover else session.secrets()
     new = session.secrets(new_file, own=True)
     path = encryption.change_passphrase(session.store, given, new, recover)

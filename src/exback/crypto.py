@@ -33,6 +33,7 @@ RECOVERY_BYTES = 20  # 160 random bits, shown as 32 base32 letters and digits
 FILE_AD = b"exback:1:file"
 LINE_AD = b"exback:1:line"
 KEY_AD = b"exback:1:data-key"
+CHECK_AD = b"exback:1:key-check"
 # RFC 9106's second recommended Argon2id setting (64 MiB, 3 passes, 4 lanes);
 # scrypt at 2**17 (128 MiB) where Argon2id is not available.
 ARGON2ID = {"name": "argon2id", "memory_kib": 65536, "iterations": 3, "lanes": 4}
@@ -266,6 +267,17 @@ class Sealer:
     def open_line(self, sealed: bytes) -> bytes:
         """One sealed journal line (without its newline); SealError when it does not open."""
         return self._open(sealed, LINE_AD)
+
+    def key_check(self) -> str:
+        """A sealed empty record: proves later that a key from elsewhere is this key."""
+        return self._seal(b"", CHECK_AD).decode("ascii")
+
+    def matches(self, check: str) -> bool:
+        """Whether `key_check` was made with this key."""
+        try:
+            return self._open(check.encode("ascii", "replace"), CHECK_AD) == b""
+        except SealError:
+            return False
 
     def _seal(self, data: bytes, ad: bytes) -> bytes:
         nonce = secrets.token_bytes(NONCE_BYTES)

@@ -168,6 +168,69 @@ def _read(path: Path) -> bytes:
         raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
+# --- the system keyring (optional: `pip install exback[keyring]`) -----------------------
+
+KEYRING_SERVICE = "exback"
+
+
+def keyring_available() -> bool:
+    """Whether the optional `keyring` package is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("keyring") is not None
+
+
+def _keyring_entry(store: Store) -> str:
+    return str(store.root.resolve())
+
+
+def remember_key(store: Store, data_key: bytes) -> None:
+    """Keep the data key in the system keyring, under the data dir's path."""
+    import base64
+
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.set_password(
+            KEYRING_SERVICE, _keyring_entry(store), base64.b64encode(data_key).decode("ascii")
+        )
+    except KeyringError as exc:
+        raise StorageError(f"the system keyring refused the key: {exc}") from None
+
+
+def recall_key(store: Store) -> bytes | None:
+    """The data key kept in the system keyring, or None (not there, no keyring)."""
+    import base64
+    import binascii
+
+    if not keyring_available():
+        return None
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        kept = keyring.get_password(KEYRING_SERVICE, _keyring_entry(store))
+        return base64.b64decode(kept, validate=True) if kept else None
+    except (KeyringError, binascii.Error, ValueError):
+        return None
+
+
+def forget_key(store: Store) -> None:
+    """Remove the data key from the system keyring, if it is there."""
+    if not keyring_available():
+        return
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    try:
+        keyring.delete_password(KEYRING_SERVICE, _keyring_entry(store))
+    except PasswordDeleteError:
+        pass  # not there: nothing to remove
+    except KeyringError as exc:
+        raise StorageError(f"the system keyring did not remove the key: {exc}") from None
+
+
 # --- encrypted exports --------------------------------------------------------------------
 
 

@@ -293,6 +293,11 @@ def where(ui: UI, data: dict[str, Any]) -> None:
         out.print(user_text(f"             {item['name']}  ({item['bytes']} bytes)"))
     if data["encrypted"]:
         out.print("Encryption:  on; your passphrase (or recovery code) opens it")
+        if data["key_in_keyring"]:
+            out.print(
+                "             Its key is also kept in your system keyring, so exback opens "
+                "it without asking; 'exback passphrase --forget' removes it from there."
+            )
     else:
         out.print("Encryption:  off ('exback encrypt' turns it on)")
     out.print(user_text(f"Content dir: {data['content_dir']}"))

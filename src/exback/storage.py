@@ -213,10 +213,16 @@ class Store:
             self.on_create(self.root)
 
     @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the data lock; wait (saying so) up to lock_timeout, then exit 4."""
+    def lock(self, open_key: bool = True) -> Iterator[None]:
+        """Hold the data lock; wait (saying so) up to lock_timeout, then exit 4.
+
+        An encrypted data dir's key is opened first (`open_key`), so that no other
+        exback waits for the lock while the passphrase is being typed.
+        """
         from filelock import FileLock, Timeout
 
+        if open_key:
+            self.sealer()
         self.ensure_dir()
         try:  # the lock file too is exback's own: never through a link
             check_not_link(self.root / LOCK)

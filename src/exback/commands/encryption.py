@@ -82,8 +82,20 @@ class Secrets:
 
 
 def unlock(store: Store, given: Secrets) -> crypto.Sealer:
-    """The sealer of an encrypted data dir; exit 5 when the passphrase does not open it."""
-    return crypto.Sealer(open_document(store.root, keys.read_document(store), given).data_key)
+    """The sealer of an encrypted data dir; exit 5 when the passphrase does not open it.
+
+    When the person asked for it (`passphrase --remember`), the key kept in the
+    system keyring is used first, if it is still this data dir's key.
+    """
+    document = keys.read_document(store)
+    kept = document.get("keyring")
+    if isinstance(kept, dict) and isinstance(kept.get("check"), str):
+        key = keys.recall_key(store)
+        if key is not None and len(key) == crypto.KEY_BYTES:
+            sealer = crypto.Sealer(key)
+            if sealer.matches(kept["check"]):
+                return sealer
+    return crypto.Sealer(open_document(store.root, document, given).data_key)
 
 
 def open_document(where: Path, document: dict[str, object], given: Secrets) -> crypto.Unlocked:
@@ -185,8 +197,11 @@ def decrypt(store: Store) -> Converted:
     if not store.encrypted():
         return Converted(store.root, [], already=True)
     store.sealer()  # asks for the passphrase first: a wrong one is exit 5, nothing changed
+    kept = keyring_in_use(store)
     with store.lock():
         changed = keys.convert(store, None)
+        if kept:
+            keys.forget_key(store)
         keys.remove_document(store)
         store.use_sealer(None)
     return Converted(store.root, changed)
@@ -194,21 +209,56 @@ def decrypt(store: Store) -> Converted:
 
 def change_passphrase(store: Store, given: Secrets, new: Secrets, recover: bool) -> Path:
     """Wrap the data key under a new passphrase; only encryption.json changes."""
-    store.check_root()
-    if not store.encrypted():
-        raise UsageError(
-            f"{store.root} is not encrypted, so it has no passphrase; 'exback encrypt' turns "
-            "encryption on"
-        )
+    _need_encryption(store)
     document = keys.read_document(store)
     if recover:
         unlocked = _recover(store.root, document, given)
     else:
         unlocked = open_document(store.root, document, given)
     passphrase = _new_passphrase(new)
-    with store.lock():
+    with store.lock(open_key=False):  # opened above, by the passphrase or the code
         keys.write_document(store, crypto.rewrap(unlocked, passphrase))
     return store.keys_path
+
+
+def remember(store: Store, given: Secrets) -> None:
+    """Keep the data key in the system keyring (asked for: `passphrase --remember`)."""
+    _need_encryption(store)
+    if not keys.keyring_available():
+        raise UsageError(
+            "the keyring package is not installed: pip install 'exback[keyring]' "
+            "(nothing was changed)"
+        )
+    document = keys.read_document(store)
+    unlocked = open_document(store.root, document, given)
+    sealer = crypto.Sealer(unlocked.data_key)
+    with store.lock(open_key=False):  # opened above
+        keys.remember_key(store, unlocked.data_key)
+        keys.write_document(store, {**document, "keyring": {"check": sealer.key_check()}})
+
+
+def forget(store: Store) -> None:
+    """Remove the data key from the system keyring; from now on the passphrase is asked."""
+    _need_encryption(store)
+    document = keys.read_document(store)
+    with store.lock(open_key=False):  # forgetting needs no passphrase
+        keys.forget_key(store)
+        document.pop("keyring", None)
+        keys.write_document(store, document)
+
+
+def keyring_in_use(store: Store) -> bool:
+    """Whether the person asked for the key to be kept in the system keyring."""
+    return store.encrypted() and "keyring" in keys.read_document(store)
+
+
+def _need_encryption(store: Store) -> None:
+    store.check_root()
+    if not store.encrypted():
+        raise UsageError(
+            f"{store.root} is not encrypted, so it has no passphrase; 'exback encrypt' turns "
+            "encryption on"
+        )
 
 
 def _recover(where: Path, document: dict[str, object], given: Secrets) -> crypto.Unlocked:

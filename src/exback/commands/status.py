@@ -119,6 +119,8 @@ def _checkins(progress: Progress) -> dict[str, Any]:
 
 def where(store: Store, content_dir: Path) -> dict[str, Any]:
     """The data dir, the files in it, and the content dir in use."""
+    from exback.commands.encryption import keyring_in_use
+
     files = []
     if store.root.is_dir():
         for path in sorted(store.root.iterdir()):
@@ -129,6 +131,7 @@ def where(store: Store, content_dir: Path) -> dict[str, Any]:
         "exists": store.root.is_dir(),
         "files": files,
         "encrypted": store.encrypted(),
+        "key_in_keyring": keyring_in_use(store),
         "content_dir": str(content_dir),
     }
 
