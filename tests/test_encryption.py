@@ -107,6 +107,24 @@ def test_after_encrypt_no_known_text_is_anywhere_in_the_data_or_cache_dirs(
     assert all(text in exported.stdout for text in (ANSWER, CHECKIN, NOTE))
 
 
+def test_reset_backups_next_to_the_data_dir_are_encrypted_too(
+    runner, data_dir: Path, passfile: Path
+) -> None:
+    run(runner, "journal", "add", NOTE)
+    assert run(runner, "reset", "--confirm", "delete").exit_code == 0
+    run(runner, "journal", "add", NOTE_2)
+    (backup,) = data_dir.parent.glob("data-backup-*.json")
+    (data_dir.parent / "data-backup-mine.json").write_text(f'["{NOTE}", "not an export"]')
+    result = encrypt(runner, passfile)
+    assert backup.name in result.stderr
+    assert NOTE not in backup.read_text() and keys.is_sealed_export(json.loads(backup.read_text()))
+    assert NOTE in (data_dir.parent / "data-backup-mine.json").read_text()  # not exback's
+    fresh = data_dir.parent / "fresh"
+    args = ["--data-dir", str(fresh), "--passphrase-file", str(passfile)]
+    assert run(runner, *args, "restore", str(backup)).exit_code == 0
+    assert NOTE in run(runner, "--data-dir", str(fresh), "journal", "list").stdout
+
+
 def test_new_records_are_sealed_and_journal_add_appends_one_line(
     runner, data_dir: Path, passfile: Path
 ) -> None:
@@ -223,9 +241,16 @@ def test_encrypt_twice_says_so_and_finishes_plain_leftovers(
     store = Store(data_dir)
     (data_dir / "progress.json.bak").write_bytes(b'{"left": "' + ANSWER.encode() + b'"}')
     assert keys.plain_files(store) == ["progress.json.bak"]
+    doctor = run(runner, "--passphrase-file", str(passfile), "doctor")
+    assert doctor.exit_code == 1 and "still in plain text: progress.json.bak" in doctor.stdout
     result = encrypt(runner, passfile)
     assert result.exit_code == 0 and "already encrypted" in result.stderr
     assert "progress.json.bak" in result.stderr and plain_text_in(data_dir) == []
+    # doctor --repair does the same
+    (data_dir / "progress.json.bak").write_bytes(b'{"left": "' + ANSWER.encode() + b'"}')
+    repaired = run(runner, "--passphrase-file", str(passfile), "doctor", "--repair", "--yes")
+    assert repaired.exit_code == 0 and "encrypted progress.json.bak" in repaired.stdout
+    assert plain_text_in(data_dir) == []
 
 
 # --- tampering -------------------------------------------------------------------------------

@@ -93,3 +93,41 @@ def test_help_now_prints_the_help_before_asking(runner, data_dir: Path, tmp_path
     term.wait_for("Passphrase for")
     term.type("\x03")
     assert term.finish() == 0
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm on this system")
+def test_the_editor_file_is_in_memory_and_removed_while_encrypted(
+    runner, data_dir: Path, tmp_path: Path
+) -> None:
+    passfile = tmp_path / "pass"
+    passfile.write_text(PASS + "\n")
+    run(runner, "journal", "add", "a first note")
+    assert run(runner, "--passphrase-file", str(passfile), "encrypt").exit_code == 0
+    seen = tmp_path / "seen"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$1" > {seen}\n'
+        f'stat -c %a "$1" >> {seen}\n'
+        'printf "Written in my editor." > "$1"\n'
+    )
+    editor.chmod(0o700)
+    env = {"EDITOR": str(editor), "VISUAL": "", "EXBACK_PASSPHRASE_FILE": str(passfile)}
+    term = Terminal("start", env=env)
+    term.wait_for("why did the relationship end")
+    term.wait_prompt()
+    term.type("typed first")
+    term.wait_for("typed first")
+    term.type("\x18\x05")  # Ctrl-X Ctrl-E
+    term.wait_for("Written in my editor.")
+    term.type("\x1b\r")
+    term.wait_for("What was your part")
+    term.wait_prompt()
+    term.type("\x03")
+    assert term.finish() == 130
+    path, mode = seen.read_text().split()
+    assert path.startswith("/dev/shm/") and mode == "600"
+    assert not Path(path).exists()  # removed afterwards
+    assert b"Written in my editor" not in b"".join(
+        p.read_bytes() for p in data_dir.iterdir() if p.is_file()
+    )

@@ -257,6 +257,26 @@ def seal_export(store: Store, text: str) -> str:
     )
 
 
+def seal_backups(store: Store) -> list[str]:
+    """Encrypt the plain backups `exback reset` left next to the data dir; their names.
+
+    Only files named `<data-dir>-backup-*.json` that are plain exback exports; each
+    is replaced atomically by an encrypted export of the same text.
+    """
+    root = store.root.resolve()
+    changed = []
+    for path in sorted(root.parent.glob(f"{root.name}-backup-*.json")):
+        try:
+            raw = read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT)
+            data = json.loads(raw)
+        except (OSError, UnsafeFileError, ValueError, RecursionError):
+            continue  # not a file exback wrote: left alone
+        if isinstance(data, dict) and "exback_export" in data:
+            write_file_atomic(path, seal_export(store, raw.decode("utf-8")).encode("ascii"))
+            changed.append(path.name)
+    return changed
+
+
 def is_sealed_export(data: Any) -> bool:
     """Whether decoded JSON is an encrypted export (rather than a plain one)."""
     return isinstance(data, dict) and data.get("format") == EXPORT_FORMAT

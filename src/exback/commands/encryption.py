@@ -137,7 +137,8 @@ def encrypt(
     store.check_pending()
     if store.encrypted():
         with store.lock():
-            return Converted(store.root, keys.convert(store, store.sealer()), already=True)
+            changed = keys.convert(store, store.sealer()) + keys.seal_backups(store)
+            return Converted(store.root, changed, already=True)
     warn(WARNING)
     passphrase = _new_passphrase(given)
     code = crypto.new_recovery_code()
@@ -149,7 +150,7 @@ def encrypt(
     with store.lock():
         keys.write_document(store, unlocked.document)
         store.use_sealer(sealer)
-        return Converted(store.root, keys.convert(store, sealer))
+        return Converted(store.root, keys.convert(store, sealer) + keys.seal_backups(store))
 
 
 def _new_passphrase(given: Secrets) -> str:

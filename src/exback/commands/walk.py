@@ -65,7 +65,8 @@ class Walk:
     """Text typed at a question before Ctrl-B went back from it, by question id."""
 
     def __post_init__(self) -> None:
-        self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME)
+        private = self.store.encrypted()  # the editor's copy goes to memory (issue 20)
+        self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME, private=private)
 
     def progress(self) -> Progress:
         return self.store.load_progress() or logic.new_progress(self.now())
