@@ -78,12 +78,14 @@ class Session:
         self._sealers[store.root] = sealer
         return sealer
 
-    def secrets(self, file: Path | None = None, own: bool = False) -> Secrets:
-        """Where a passphrase comes from: --passphrase-file (`own`: `file`), or the terminal."""
+    def secrets(self, flag: str = "--passphrase-file", file: Path | None = None) -> Secrets:
+        """Where a secret comes from: the file given for `flag`, or the terminal."""
         from exback.commands.encryption import Secrets
 
         ask = self.prompter("interrupted; nothing was changed") if stdin_is_terminal() else None
-        return Secrets(file if own else self.passphrase_file, ask)
+        if flag == "--passphrase-file":
+            file = self.passphrase_file
+        return Secrets(file, ask, flag)
 
     def tell_where(self, root: Path) -> None:
         """The first command to make the data dir says, once, where it is."""
@@ -1244,8 +1246,8 @@ def change_passphrase(
             else "Your key is no longer in the system keyring; exback asks for the passphrase."
         )
         return
-    given = session.secrets(code_file, own=True) if recover else session.secrets()
-    new = session.secrets(new_file, own=True)
+    given = session.secrets("--recovery-code-file", code_file) if recover else session.secrets()
+    new = session.secrets("--new-passphrase-file", new_file)
     path = encryption.change_passphrase(session.store, given, new, recover)
     session.ui.say(f"Your passphrase is changed ({path}); the recovery code stays the same.")
 

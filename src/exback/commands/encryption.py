@@ -62,17 +62,32 @@ def read_secret_file(path: Path, what: str) -> str:
 
 @dataclass
 class Secrets:
-    """Where this run's passphrase comes from: a file, or the person at a terminal."""
+    """Where this run's passphrase (or code) comes from: a file, or the person at a terminal."""
 
     passphrase_file: Path | None = None
     ask: Prompter | None = None
+    flag: str = "--passphrase-file"
+    """The option that names the file, for messages."""
 
     def passphrase(self, message: str) -> str:
         if self.passphrase_file is not None:
-            return read_secret_file(self.passphrase_file, "--passphrase-file")
-        return self._prompter().secret(message)
+            return read_secret_file(self.passphrase_file, self.flag)
+        return self.prompter().secret(message)
 
-    def _prompter(self) -> Prompter:
+    def open(
+        self, message: str, opener: Callable[[str], crypto.Unlocked], failed: str
+    ) -> crypto.Unlocked:
+        """`opener(secret)`, with three tries at a terminal (one from a file); else exit 5."""
+        tries = 1 if self.passphrase_file is not None else TRIES
+        for attempt in range(1, tries + 1):
+            try:
+                return opener(self.passphrase(message))
+            except crypto.WrongSecret:
+                if attempt < tries:
+                    self.prompter().note("That does not open it; try again.")
+        raise WrongPassphraseError(f"{failed}; nothing was changed")
+
+    def prompter(self) -> Prompter:
         if self.ask is None:
             raise NotInteractiveError(
                 "your data is encrypted and there is no terminal to ask for the passphrase; "
@@ -99,18 +114,12 @@ def unlock(store: Store, given: Secrets) -> crypto.Sealer:
 
 
 def open_document(where: Path, document: dict[str, object], given: Secrets) -> crypto.Unlocked:
-    """Open a key document with the passphrase (three tries at a terminal, one from a file)."""
-    tries = 1 if given.passphrase_file is not None else TRIES
-    for attempt in range(1, tries + 1):
-        passphrase = given.passphrase(f"Passphrase for {where}:")
-        try:
-            return crypto.unlock(document, passphrase)
-        except crypto.WrongSecret:
-            if attempt < tries:
-                given._prompter().note("That passphrase does not open it; try again.")
-    raise WrongPassphraseError(
-        f"the passphrase does not open {where}; nothing was changed. Forgotten it? "
-        "'exback passphrase --recover' sets a new one with your recovery code"
+    """Open a key document with the passphrase; exit 5 when it does not."""
+    return given.open(
+        f"Passphrase for {where}:",
+        lambda passphrase: crypto.unlock(document, passphrase),
+        f"the passphrase does not open {where}. Forgotten it? 'exback passphrase --recover' "
+        "sets a new one with your recovery code",
     )
 
 
@@ -156,14 +165,14 @@ def encrypt(
 def _new_passphrase(given: Secrets) -> str:
     """A new passphrase: from the file, or typed twice (asked again until they match)."""
     if given.passphrase_file is not None:
-        passphrase = read_secret_file(given.passphrase_file, "--passphrase-file")
+        passphrase = read_secret_file(given.passphrase_file, given.flag)
         if len(passphrase) < MIN_PASSPHRASE:
             raise UsageError(
                 f"the passphrase is shorter than {MIN_PASSPHRASE} characters; choose a longer "
                 "one (a few words are easier to remember than a jumble). Nothing was changed"
             )
         return passphrase
-    ask = given._prompter()
+    ask = given.prompter()
     while True:
         first = ask.secret(f"New passphrase (at least {MIN_PASSPHRASE} characters):")
         if len(first) < MIN_PASSPHRASE:
@@ -213,7 +222,11 @@ def change_passphrase(store: Store, given: Secrets, new: Secrets, recover: bool)
     _need_encryption(store)
     document = keys.read_document(store)
     if recover:
-        unlocked = _recover(store.root, document, given)
+        unlocked = given.open(
+            "Your recovery code:",
+            lambda code: crypto.unlock_with_recovery(document, code),
+            f"the recovery code does not open {store.root}",
+        )
     else:
         unlocked = open_document(store.root, document, given)
     passphrase = _new_passphrase(new)
@@ -260,23 +273,6 @@ def _need_encryption(store: Store) -> None:
             f"{store.root} is not encrypted, so it has no passphrase; 'exback encrypt' turns "
             "encryption on"
         )
-
-
-def _recover(where: Path, document: dict[str, object], given: Secrets) -> crypto.Unlocked:
-    if given.passphrase_file is not None:
-        code = read_secret_file(given.passphrase_file, "--recovery-code-file")
-        tries = 1
-    else:
-        tries = TRIES
-    for attempt in range(1, tries + 1):
-        if given.passphrase_file is None:
-            code = given._prompter().secret("Your recovery code:")
-        try:
-            return crypto.unlock_with_recovery(document, code)
-        except crypto.WrongSecret:
-            if attempt < tries:
-                given._prompter().note("That code does not open it; try again.")
-    raise WrongPassphraseError(f"the recovery code does not open {where}; nothing was changed")
 
 
 def sealed_export(store: Store, plain: bool, markdown: bool) -> bool:
