@@ -333,6 +333,14 @@ def test_a_hostile_key_document_cannot_ask_for_gigabytes() -> None:
         crypto.unlock(document, PASS)
 
 
+@pytest.mark.parametrize("salt", ["not base64!", "", "QQ==", 7])
+def test_a_bad_salt_is_a_bad_key_document(salt: object) -> None:
+    document = crypto.new_key_document(PASS, crypto.new_recovery_code()).document
+    document["recovery"]["kdf"]["salt"] = salt
+    with pytest.raises(crypto.BadKeyDocument):
+        crypto.unlock(document, PASS)
+
+
 def test_kdf_parameters_are_read_from_the_header() -> None:
     """Raised parameters in a rewrapped document still open: the file says what was used."""
     unlocked = crypto.new_key_document(PASS, crypto.new_recovery_code())

@@ -209,6 +209,12 @@ def _kdf_of(kdf: Any) -> dict[str, Any]:
 
     if not isinstance(kdf, dict) or not isinstance(kdf.get("salt"), str):
         raise BadKeyDocument("the key-derivation parameters are missing")
+    try:
+        salt = _unb64(kdf["salt"].encode("ascii"))
+    except (SealError, UnicodeError):
+        salt = b""
+    if len(salt) < 8:
+        raise BadKeyDocument("kdf salt: not 8 or more bytes of base64")
     if kdf.get("name") == "argon2id":
         whole("lanes", 1, _MAX_LANES)
         whole("memory_kib", 8 * kdf["lanes"], _MAX_MEMORY_KIB)
