@@ -1168,11 +1168,12 @@ def decrypt(ctx: typer.Context) -> None:
     """
     from exback.commands import encryption
 
-    done = encryption.decrypt(_session(ctx).store)
+    session = _session(ctx)
+    done = encryption.decrypt(session.store)
     if done.already:
-        _session(ctx).ui.say(f"{done.root} is not encrypted; nothing was changed.")
+        session.ui.say(f"{done.root} is not encrypted; nothing was changed.")
         return
-    _session(ctx).ui.say(
+    session.ui.say(
         f"Decrypted {done.root}: your data is plain text again "
         f"({', '.join(done.files) or 'no data files'})."
     )

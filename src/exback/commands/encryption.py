@@ -263,7 +263,12 @@ def forget(store: Store) -> None:
 
 def keyring_in_use(store: Store) -> bool:
     """Whether the person asked for the key to be kept in the system keyring."""
-    return store.encrypted() and "keyring" in keys.read_document(store)
+    from exback.errors import ExbackError
+
+    try:
+        return store.encrypted() and "keyring" in keys.read_document(store)
+    except ExbackError:  # a damaged encryption.json: doctor says so
+        return False
 
 
 def _need_encryption(store: Store) -> None:
