@@ -104,8 +104,11 @@ def type_into(runner: CliRunner, keys: str, *args: str) -> Any:
 
 
 def calm_choices(question: Any) -> list[Any]:
-    """The choices that switch no route, pause nothing and show no care response."""
-    return [c for c in question.choices if not (c.route or c.pause or c.care)]
+    """The choices that switch no route, pause or hold nothing, show no care response and
+    leave nothing waiting."""
+    return [
+        c for c in question.choices if not (c.route or c.pause or c.care or c.hold or c.waiting)
+    ]
 
 
 def sample_answer(question: Any) -> Any:
@@ -114,8 +117,8 @@ def sample_answer(question: Any) -> Any:
         return calm_choices(question)[-1].value
     if question.kind == "multi":
         return [calm_choices(question)[-1].value]
-    if question.kind == "confirm":
-        return bool(getattr(question, "care_if_no", None))
+    if question.kind == "confirm":  # yes, unless yes brings care ("have you sent it?": yes)
+        return not question.care_if_yes
     if question.kind == "scale":
         return question.max
     return "something"

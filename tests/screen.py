@@ -9,6 +9,7 @@ Assertions read `text()`, what a person sees, never the byte stream.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -41,7 +42,12 @@ class Terminal:
         environment.pop("COLUMNS", None)
         environment.pop("LINES", None)
         self.child = pexpect.spawn(
-            EXBACK, list(args), env=environment, encoding="utf-8", dimensions=(rows, columns)
+            EXBACK,
+            list(args),
+            env=environment,
+            encoding="utf-8",
+            dimensions=(rows, columns),
+            preexec_fn=_as_from_a_shell,
         )
         self.transcript = ""
 
@@ -67,8 +73,10 @@ class Terminal:
                 return
 
     def text(self) -> str:
-        """The screen as one string of words: lines stripped and joined by spaces."""
-        return " ".join(" ".join(line.split()) for line in self.screen.display if line.strip())
+        """The screen as one string of words: lines stripped and joined by spaces (a
+        panel's side borders left out, so wrapped words inside it read on)."""
+        lines = (line.replace("│", " ") for line in self.screen.display)
+        return " ".join(" ".join(line.split()) for line in lines if line.strip())
 
     def lines(self) -> list[str]:
         return [line.rstrip() for line in self.screen.display]
@@ -113,3 +121,10 @@ class Terminal:
         self.stream.feed(self.child.before or "")
         self.child.close()
         return int(self.child.exitstatus if self.child.exitstatus is not None else -1)
+
+
+def _as_from_a_shell() -> None:
+    """In the child: Ctrl-C interrupts, as for a program started from an interactive
+    shell. (Tests started in the background by a non-interactive shell inherit SIGINT
+    ignored, and so would the child: Ctrl-C would then do nothing.)"""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

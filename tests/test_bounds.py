@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from exback.bounds import MAX_TAG, MAX_TAGS, MAX_TEXT
+from exback.errors import UsageError
+from exback.journal import entry_line, from_line, make_entry, to_json, to_line
+from exback.models import JournalEntry
 from exback.storage import Store
 
 from .conftest import run
@@ -185,8 +191,53 @@ def test_doctor_reports_a_journal_line_status_cannot_show(runner, data_dir: Path
     journal.write_bytes(journal.read_bytes() + json.dumps(bad).encode() + b"\n")
     assert run(runner, "journal", "list").exit_code == 3
     result = run(runner, "doctor", "--json")
-    assert result.exit_code == 1 and "line 2 cannot be read" in result.stdout
+    assert result.exit_code == 1 and "line 3 cannot be read" in result.stdout  # 1: the header
     assert run(runner, "doctor", "--repair", "--yes").exit_code == 0
     assert [e.text for e in Store(data_dir).read_journal().entries] == ["fine"]
     for argv in (["status"], ["journal", "list"], ["export", "--format", "md"]):
         assert run(runner, *argv).exit_code == 0
+
+
+# `journal add` checks a new note with bounds.py and writes it without building the
+# model (pydantic stays unloaded): what it accepts, the model must read back, and
+# what the model refuses, it must refuse too.
+NOW = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+@pytest.mark.parametrize(
+    ("text", "mood", "tags", "now"),
+    [
+        ("hello", None, [], NOW),
+        ("x" * MAX_TEXT, 10, ["t" * MAX_TAG] * 1, NOW),
+        ("é\u200b\tline\nline", 1, [f"tag{i}" for i in range(MAX_TAGS)], NOW),
+        ("last day", 5, ["evening"], dt.datetime(2100, 12, 31, 23, 59, tzinfo=dt.timezone.utc)),
+        ("first day", 5, [], dt.datetime(1970, 1, 1, 0, 0, tzinfo=dt.timezone.utc)),
+    ],
+)
+def test_a_new_note_reads_back_as_the_model(text: str, mood, tags: list, now) -> None:
+    entry = make_entry(text, mood, tags, now)
+    back = from_line(to_line(entry_line(entry))).entry
+    assert back is not None and to_json(back) == to_json(entry)
+
+
+@pytest.mark.parametrize(
+    ("text", "mood", "tags", "now"),
+    [
+        ("   ", None, [], NOW),
+        ("bad \ud800", None, [], NOW),
+        ("x" * (MAX_TEXT + 1), None, [], NOW),
+        ("hi", 0, [], NOW),
+        ("hi", 11, [], NOW),
+        ("hi", None, ["with space"], NOW),
+        ("hi", None, ["t" * (MAX_TAG + 1)], NOW),
+        ("hi", None, [f"t{i}" for i in range(MAX_TAGS + 1)], NOW),
+        ("hi", None, [], dt.datetime(2101, 1, 1, tzinfo=dt.timezone.utc)),
+        ("hi", None, [], dt.datetime(2026, 3, 1, 10, 0)),  # no UTC offset
+    ],
+)
+def test_a_new_note_is_refused_where_the_model_refuses_it(text: str, mood, tags, now) -> None:
+    with pytest.raises(UsageError):
+        make_entry(text, mood, tags, now)
+    line = {"id": "a1", "created_at": now.isoformat(), "text": text, "mood": mood, "tags": tags}
+    with pytest.raises(ValidationError):
+        JournalEntry.model_validate_json(json.dumps(line))

@@ -106,7 +106,10 @@ def test_status_json_on_a_fresh_data_dir(runner, data_dir: Path) -> None:
     data = json.loads(result.stdout)
     assert {"program", "steps", "no_contact", "journal"} <= set(data)
     assert data["no_contact"] is None
-    assert data["journal"] == {"count": 0, "last_entry_at": None}
+    journal = data["journal"]
+    assert journal["count"] == 0 and journal["last_entry_at"] is None
+    assert [w["entries"] for w in journal["recent_weeks"]] == [0, 0, 0, 0]
+    assert journal["we_share_this_month"] is None
     assert all({"id", "title", "status"} <= set(s) for s in data["steps"])
     assert data["steps"][0]["status"] == "available"
     assert not data_dir.exists()  # reading never creates the data dir

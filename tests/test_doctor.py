@@ -137,13 +137,15 @@ def test_newer_progress_is_reported_and_never_touched(runner, data_dir: Path) ->
 def test_journal_with_bad_lines_keeps_every_line(runner, data_dir: Path, answers: Path) -> None:
     _fill(runner, answers, ("one", "two", "three", "four"))
     journal = data_dir / "journal.jsonl"
-    lines = journal.read_bytes().splitlines(keepends=True)
-    damaged = lines[0] + b"not json\n" + lines[1] + b"\n" + lines[2] + lines[3] + b'{"id": "to'
+    header, *lines = journal.read_bytes().splitlines(keepends=True)
+    damaged = (
+        header + lines[0] + b"not json\n" + lines[1] + b"\n" + lines[2] + lines[3] + b'{"id": "to'
+    )
     journal.write_bytes(damaged)
 
     result = run(runner, "doctor")
     assert result.exit_code == 1
-    assert "2 lines cannot be read: 2, 4" in result.stdout
+    assert "2 lines cannot be read: 3, 5" in result.stdout
     assert "the last line is incomplete" in result.stdout
     assert journal.read_bytes() == damaged
 
@@ -151,7 +153,7 @@ def test_journal_with_bad_lines_keeps_every_line(runner, data_dir: Path, answers
     assert code == 0 and data["healthy"]
     [aside] = data_dir.glob("journal.jsonl.corrupt-*")
     assert aside.read_bytes() == damaged
-    assert journal.read_bytes() == b"".join(lines)
+    assert journal.read_bytes() == header + b"".join(lines)
     assert stat.S_IMODE(journal.stat().st_mode) == 0o600
     listed = run(runner, "journal", "list", "--json")
     assert [e["text"] for e in json.loads(listed.stdout)] == ["four", "three", "two", "one"]

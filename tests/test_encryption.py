@@ -133,7 +133,8 @@ def test_new_records_are_sealed_and_journal_add_appends_one_line(
     before = (data_dir / JOURNAL).read_bytes()
     assert run(runner, "--passphrase-file", str(passfile), "journal", "add", NOTE_2).exit_code == 0
     after = (data_dir / JOURNAL).read_bytes()
-    assert after.startswith(before) and after.count(b"\n") == 2  # appended, not rewritten
+    assert before.count(b"\n") == 2  # the header and the note, each sealed
+    assert after.startswith(before) and after.count(b"\n") == 3  # appended, not rewritten
     assert after[len(before) :].startswith(crypto.PREFIX)
     assert plain_text_in(data_dir) == []
 

@@ -32,6 +32,7 @@ from exback.models import (
 )
 from exback.storage import Store
 from exback.text import inert
+from exback.text import json_inert as inert_json
 
 from .conftest import CONTENT, run
 
@@ -590,3 +591,38 @@ def test_reset_without_confirmation_or_terminal_deletes_nothing(data_dir: Path) 
     assert [d.path.name for d in shown[0].files] == ["journal.jsonl"]  # listed first
     assert (data_dir / "journal.jsonl").read_bytes() == before
     assert not list(data_dir.parent.glob("*-backup-*"))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.builds(
+            lambda n, text, mood, tags: JournalEntry(
+                id=f"e{n}",
+                created_at=dt.datetime(2026, 3, 1, 9, tzinfo=UTC) + dt.timedelta(minutes=n),
+                text=text,
+                mood=mood,
+                tags=tags,
+            ),
+            st.integers(0, 10_000),
+            st.text(st.characters(blacklist_categories=["Cs"]), min_size=1).filter(str.strip),
+            st.none() | st.integers(1, 10),
+            st.lists(st.sampled_from(["evening", "é", "a\u202eb"]), max_size=3, unique=True),
+        ),
+        max_size=5,
+    )
+)
+def test_json_export_is_the_document_dumped_whole(entries: list[JournalEntry]) -> None:
+    """Issue 19: the journal is dumped one entry at a time (memory), to the same text."""
+    now = dt.datetime(2026, 11, 22, 21, 30, tzinfo=UTC)
+    progress = logic.new_progress(now)
+    whole = {
+        "exback_export": export.FORMAT_VERSION,
+        "exported_at": now.isoformat(),
+        "exback_version": "9.9",
+        "schema_version": export.SCHEMA_VERSION,
+        "progress": progress.model_dump(mode="json"),
+        "journal": [export.entry_json(e) for e in entries],
+    }
+    expected = inert_json(json.dumps(whole, ensure_ascii=False, indent=2)) + "\n"
+    assert export.to_json(export.Snapshot(progress, entries), now, "9.9") == expected

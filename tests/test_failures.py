@@ -157,7 +157,7 @@ def test_full_disk_on_a_journal_append_leaves_no_partial_line(
     assert _snapshot(data_dir) == filled
     assert run(runner, "journal", "add", "later, with space").exit_code == 0
     lines = (data_dir / "journal.jsonl").read_bytes().splitlines()
-    assert len(lines) == 3 and b"later, with space" in lines[-1]
+    assert len(lines) == 4 and b"later, with space" in lines[-1]  # the header, then 3 notes
 
 
 def test_short_writes_are_completed(runner, data_dir: Path, filled) -> None:

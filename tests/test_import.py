@@ -50,7 +50,7 @@ def test_jrnl_export_dates_text_and_tags(runner, berlin: None) -> None:
     first, starred, long, ok1, ok2, no_body = by_time
     assert first["text"] == "Woke up and reached for my phone.\nPut it down again. @urge"
     assert first["tags"] == ["urge"] and first["mood"] is None
-    assert starred["tags"] == ["friends", "starred"]
+    assert starred["tags"] == ["friends"] and starred["starred"] is True
     assert long["text"] == (
         "Slept badly.\nKept replaying the last conversation.\n\n"
         'Wrote three pages instead of texting. Ünïcödé, [brackets] and "quotes" @urge @writing'

@@ -37,9 +37,14 @@ NON_PROMPTING = [
     ["--help"],
     ["status"],
     ["status", "--json"],
+    ["status", "--short"],
     ["journal", "add", "a note"],
     ["journal", "list"],
     ["journal", "list", "--json"],
+    ["journal", "list", "--contains", "note", "--from", "last week", "--tag", "x"],
+    ["journal", "tags"],
+    ["journal", "stats"],
+    ["journal", "compact"],
     ["journal", "import", "FILE"],
     ["where"],
     ["export"],
@@ -117,10 +122,40 @@ def test_commands_load_only_what_they_use(
     assert among(loaded_modules(args, data_dir), not_loaded) == set()
 
 
+# The fast path (docs/architecture.md): commands of every day load neither the prompt
+# libraries nor pydantic. The program cache is filled first, as by any earlier run.
+# (a note that calls for the gentle line reads the safety plan, with pydantic: rare, and
+# then being quick matters less than saying it)
+HEAVY = PROMPTING | {"pydantic", "pydantic_core"}
+
+
+# Issue 19 asks this of these; not done yet (docs/performance.md says why): they
+# validate progress.json and the program with pydantic, and the journal codec (with
+# edits and deletions, issue 18) builds its models. Strict: it fails once one is met.
+NOT_YET = pytest.mark.xfail(strict=True, reason="issue 19: still validates with pydantic")
+FAST_PATH = [
+    pytest.param(["journal", "add", "a note"], marks=NOT_YET),
+    pytest.param(["journal", "add", "a walk", "--mood", "6", "--tag", "evening"], marks=NOT_YET),
+    pytest.param(["status"], marks=NOT_YET),
+    pytest.param(["status", "--short"], marks=NOT_YET),
+    pytest.param(["nocontact"], marks=NOT_YET),
+    pytest.param(["checkin", "--mood", "5", "--urge", "2"], marks=NOT_YET),
+]
+
+
+@pytest.mark.parametrize("args", FAST_PATH, ids=" ".join)
+def test_the_fast_path_loads_neither_pydantic_nor_prompts(
+    runner, args: list[str], data_dir: Path
+) -> None:
+    assert run(runner, "status").exit_code == 0
+    assert run(runner, "nocontact", "start").exit_code == 0
+    assert among(loaded_modules(args, data_dir), HEAVY) == set()
+
+
 def test_status_counts_journal_lines_without_decoding_them(runner, data_dir: Path) -> None:
     run(runner, "journal", "add", "the last note")
     journal = data_dir / "journal.jsonl"
-    last = journal.read_bytes()
+    last = journal.read_bytes().splitlines(keepends=True)[-1]  # the note, not the header
     # 5,000 earlier lines that are not even JSON: decoding any of them would be exit 3
     journal.write_bytes(b"not json at all\n" * 5000 + last)
     result = run(runner, "status", "--json")

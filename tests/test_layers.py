@@ -17,6 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "exback"
 # error classes, which carry exit codes but do nothing).
 PURE = {
     "models",
+    "bounds",
     "text",
     "program",
     "nocontact",
@@ -26,9 +27,14 @@ PURE = {
     "words",
     "journal",
     "journal_import",
+    "journal_find",
+    "journal_stats",
     "export",
     "merge",
     "crypto",
+    "letters",
+    "urges",
+    "pacing",
 }
 MAY_IMPORT = {*PURE, "errors"}
 # Libraries that do I/O, draw or prompt: never in a pure module.

@@ -39,6 +39,7 @@ def test_migration_without_a_countdown() -> None:
         "checkins": [],
         "care_log": [],
         "safety_plan": None,
+        "letters": [],
     }
 
 
@@ -98,3 +99,15 @@ def test_a_fixture_exists_for_every_schema_and_each_loads(data_dir: Path) -> Non
         progress = Store(folder).load_progress()
         assert progress is not None and progress.schema_version == SCHEMA_VERSION
         assert progress.steps["understand"].answers["clarity"].value == 6
+
+
+def test_migration_v3_to_v4_adds_the_letters_vault_purely() -> None:
+    data = json.loads((ROOT / "tests" / "fixtures" / "progress-v3.json").read_text())
+    before = copy.deepcopy(data)
+    migrated = migrations.MIGRATIONS[3](data)
+    assert data == before
+    assert migrated == {**before, "schema_version": 4, "letters": []}
+    progress = Progress.model_validate(migrated)
+    assert progress.letters == []
+    assert progress.no_contact is not None
+    assert all(e.outcome is None and e.triggers == [] for e in progress.no_contact.events)

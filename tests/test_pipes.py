@@ -134,4 +134,4 @@ def test_a_note_saved_with_stdout_closed_lands_in_the_journal(data_dir: Path) ->
     )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
     lines = (data_dir / "journal.jsonl").read_text().splitlines()
-    assert len(lines) == 1 and "with stdout closed" in lines[0]
+    assert len(lines) == 2 and "with stdout closed" in lines[1]  # after the header

@@ -10,11 +10,12 @@ import json
 import os
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from .screen import ENTER, EXBACK, FINISH, Terminal
+from .screen import CPR_REQUEST, ENTER, EXBACK, FINISH, Terminal
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]  # a real terminal or pipe, end to end
 CTRL_B, CTRL_C, CTRL_G = "\x02", "\x03", "\x07"
@@ -194,6 +195,20 @@ def test_a_terminal_that_never_answers_cursor_requests_still_works(data_dir: Pat
     assert saved(data_dir)["steps"]["understand"]["answers"]["reasons"]["value"] == "Quietly"
 
 
+def test_no_prompt_asks_where_the_cursor_is(data_dir: Path) -> None:
+    """Issue 19: prompt_toolkit asked at every prompt and, unanswered, waited a second
+    for the reply; now no prompt asks, so no terminal makes the walk wait."""
+    term = Terminal("start", answer_cpr=False)
+    answer(term, "why did the relationship end", "We grew apart" + FINISH)
+    answer(term, "What was your part", "I withdrew" + ENTER)
+    answer(term, "How do you think they would explain it", ENTER)
+    answer(term, "How clear are you", "7" + ENTER)
+    answer(term, "How would you like to go on", "4" + ENTER)  # Stop for now
+    assert term.finish() == 0
+    assert CPR_REQUEST not in term.transcript
+    assert saved(data_dir)["steps"]["understand"]["answers"]["clarity"]["value"] == 7
+
+
 @pytest.mark.parametrize(("columns", "rows"), [(80, 24), (40, 15)])
 def test_menus_review_and_pressure_check_fit_any_screen(
     data_dir: Path, tmp_path: Path, columns: int, rows: int
@@ -230,7 +245,12 @@ def test_dumb_terminal_gets_plain_lines_and_no_escape_codes(data_dir: Path) -> N
     answer(term, "How do you think they would explain it", "\x02" + ENTER)  # Ctrl-B, Enter
     term.wait_for("What was your part")
     term.wait_for("(Enter alone keeps: Me)")
+    asked = term.transcript.count("How do you think they would explain it")
     term.type(ENTER)
+    deadline = time.monotonic() + 15
+    while term.transcript.count("How do you think they would explain it") == asked:
+        assert time.monotonic() < deadline, "the next question did not come back"
+        term.pump()  # the question is asked again (its earlier copy is still on screen)
     answer(term, "How do you think they would explain it", CTRL_C)
     assert term.finish() == 130
     written = term.transcript.replace("\x1b\r", "").replace("\x1b", "", 0)

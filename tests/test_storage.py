@@ -133,7 +133,7 @@ def test_torn_last_line_is_skipped_on_read_and_kept_on_next_write(runner, data_d
     kept = list(data_dir.glob("journal.jsonl.torn-*"))
     assert len(kept) == 1
     assert kept[0].read_bytes() == b'{"id": "torn", "created_at": "2026-'
-    texts = [json.loads(line)["text"] for line in journal.read_text().splitlines()]
+    texts = [json.loads(line)["text"] for line in journal.read_text().splitlines()[1:]]
     assert texts == ["first", "second"]
 
 
@@ -177,7 +177,8 @@ def test_two_processes_200_journal_adds_each_keep_all_400(data_dir: Path) -> Non
     env = {**os.environ, "EXBACK_DATA_DIR": str(data_dir)}
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, name], env=env) for name in ("a", "b")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    lines = (data_dir / "journal.jsonl").read_text().splitlines()
+    header, *lines = (data_dir / "journal.jsonl").read_text().splitlines()
     texts = {json.loads(line)["text"] for line in lines}
+    assert header == '{"kind":"journal","format":2}'  # written once, by the first add
     assert len(lines) == 400
     assert texts == {f"{n}-{i}" for n in "ab" for i in range(200)}

@@ -34,7 +34,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from exback.models import JournalEntry, Progress
+from exback.journal import from_line
+from exback.models import Progress
 from exback.storage import PENDING, Store
 
 from .conftest import CONTENT, run
@@ -106,7 +107,7 @@ def assert_files_parse(root: Path, damaged: dict[str, bytes]) -> None:
                 continue
             lines = raw.split(b"\n")
             for line in lines[:-1]:  # only the last line may be torn
-                JournalEntry.model_validate_json(line)
+                from_line(line)
         elif name == PENDING:
             assert set(json.loads(raw)["files"]) <= {"progress.json", "journal.jsonl"}
         else:
@@ -189,6 +190,18 @@ def _prepare_import(runner: CliRunner, root: Path, scratch: Path) -> None:
     (scratch / "import.json").write_text(json.dumps(entries))
 
 
+def _prepare_compact(runner: CliRunner, root: Path, scratch: Path) -> None:
+    """A journal with an edit and a deletion: compaction drops two lines of text."""
+    _fill(runner, root, scratch)
+    ids = [e.id for e in Store(root).read_journal().entries]
+    for argv in (
+        ["edit", ids[0], "--text", "note a0, edited"],
+        ["delete", ids[1], "--confirm", "delete"],
+    ):
+        result = run(runner, "--data-dir", str(root), "journal", *argv)
+        assert result.exit_code == 0, result.output
+
+
 def _prepare_answers(runner: CliRunner, root: Path, scratch: Path) -> None:
     _fill(runner, root, scratch)
     (scratch / "save.yaml").write_text("understand:\n  their_view: we both changed\n")
@@ -215,6 +228,7 @@ CASES = [
         lambda r, s: ["journal", "import", str(s / "import.json")],
         True,
     ),
+    Case("journal compact", _prepare_compact, lambda r, s: ["journal", "compact"], True),
     Case(
         "start --answers-file",
         _prepare_answers,
@@ -360,6 +374,15 @@ def test_sigkill_before_each_file_system_call(
         if not root.exists():
             continue  # killed before the data dir was made: nothing there, nothing lost
         assert_files_parse(root, damaged_bytes)
+        if case.name == "journal compact":  # the old file or the new one, and the .bak
+            old, new = (
+                (template / "journal.jsonl").read_bytes(),
+                (warm / "journal.jsonl").read_bytes(),
+            )
+            now_there = (root / "journal.jsonl").read_bytes()
+            assert now_there in (old, new), where
+            if now_there == new:
+                assert (root / "journal.jsonl.bak").read_bytes() == old, where
         backups = list(root.parent.glob("data-backup-*.json"))
         kept = set().union(*(export_records(b) for b in backups)) if backups else set()
         repaired = run(runner, "--data-dir", str(root), "doctor", "--repair", "--yes", "--json")

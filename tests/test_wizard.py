@@ -188,3 +188,35 @@ def test_things_to_do_are_ticked_in_the_review(runner, data_dir: Path, monkeypat
     report = run(runner, "export", "--format", "md").stdout
     assert f"- [x] {step.actions[1].text}" in report
     assert f"- [ ] {step.actions[0].text}" in report
+
+
+def test_each_answer_reads_progress_once(
+    runner, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: the walk reads progress.json once per answer (the save's own read, under
+    the lock), and the save does not read the file again to check its schema."""
+    from exback import storage
+
+    assert drive(runner, "We grew apart" + FINISH + CTRL_C).exit_code == 130
+    log: list[str] = []
+    read_checked, save = storage.read_checked, storage.Store.save_progress
+
+    def logged_read(path, limit):
+        if path.name == "progress.json":
+            log.append("read")
+        return read_checked(path, limit)
+
+    def logged_save(self, progress):
+        log.append("save")
+        return save(self, progress)
+
+    monkeypatch.setattr(storage, "read_checked", logged_read)
+    monkeypatch.setattr(storage.Store, "save_progress", logged_save)
+    result = drive(runner, ENTER + "I stopped listening" + ENTER + ENTER + "6" + ENTER + STOP)
+    assert result.exit_code == 0, result.output
+    answers = saved(data_dir)["steps"]["understand"]["answers"]
+    assert answers["my_part"]["value"] == "I stopped listening" and answers["clarity"]["value"] == 6
+    # from the first answer on: each save read the file once, and nothing else read it
+    first = log.index("save") - 1
+    assert log[first:] == ["read", "save"] * log.count("save")
+    assert log.count("save") >= 3  # my_part, their_view, clarity (and where the walk stopped)

@@ -35,19 +35,18 @@ from exback.errors import ExbackError
 
 if TYPE_CHECKING:
     from exback.models import (
-        CarePhrases,
         HelpNow,
         Program,
         Question,
     )
-    from exback.phrases import Matcher
+    from exback.phrases import Matcher, PhraseList
 
 HELP_NOW_FALLBACK = (
     "If you or someone else is in danger, call your local emergency number now. "
     "If you are thinking about ending your life, contact a crisis line or someone you trust today."
 )
 
-_MATCHERS: dict[int, tuple[CarePhrases, Matcher]] = {}
+_MATCHERS: dict[int, tuple[PhraseList, Matcher]] = {}
 
 
 def load_help(content_dir: Path | None) -> HelpNow | None:
@@ -63,7 +62,7 @@ def load_help(content_dir: Path | None) -> HelpNow | None:
     return None
 
 
-def _matcher(phrases: CarePhrases) -> Matcher:
+def _matcher(phrases: PhraseList) -> Matcher:
     from exback.phrases import compile_phrases
 
     cached = _MATCHERS.get(id(phrases))
@@ -80,17 +79,25 @@ def text_needs_care(program: Program, text: str | None) -> bool:
     return _matcher(program.care_phrases).matches(text)
 
 
-def any_needs_care(load_program: Callable[[], Program], texts: list[str | None]) -> bool:
+def any_needs_care(
+    load_program: Callable[[], Program],
+    texts: list[str | None],
+    cached: Callable[[], PhraseList | None] | None = None,
+) -> bool:
     """`text_needs_care` for each text; never raises (saving always comes first).
 
-    The phrases come from the program in use; when its content does not load, from
+    The phrases come from `cached` (the program cache's lists, without pydantic) when
+    it has them, else from the program in use; when its content does not load, from
     the built-in care_phrases.yaml; when neither does, nothing matches.
     """
     texts = [t for t in texts if t]
     if not texts:
         return False
-    phrases = None
-    program = program_or_none(load_program)
+    phrases: PhraseList | None = None
+    if cached is not None:
+        with contextlib.suppress(ExbackError, OSError):
+            phrases = cached()
+    program = program_or_none(load_program) if phrases is None else None
     if program is not None:
         phrases = program.care_phrases
     if phrases is None:

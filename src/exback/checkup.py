@@ -25,6 +25,7 @@ from typing import Any
 
 from exback.crypto import is_sealed
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
+from exback.journal import HEADER, Folded, fold, from_line
 from exback.migrations import migrate
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 from exback.program import new_progress
@@ -515,14 +516,14 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
         return [Finding(path, f"cannot read it: {exc.strerror}")]
     lines = raw.split(b"\n")
     torn = lines.pop() != b""
-    good: list[JournalEntry] = []
+    good: list[bytes] = []  # opened: a sealed line's plain text
     bad: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
-        entry = _line_entry(store, path, number, line)
-        if isinstance(entry, str):
-            bad.append((number, entry))
+        plain = _plain_line(store, path, number, line)
+        if isinstance(plain, str):
+            bad.append((number, plain))
         else:
-            good.append(entry)
+            good.append(plain)
     if bad:
         named = ", ".join(str(n) for n, _ in bad[:_MAX_LINES_NAMED])
         more = f" and {len(bad) - _MAX_LINES_NAMED} more" if len(bad) > _MAX_LINES_NAMED else ""
@@ -541,7 +542,7 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
             # the copy first, then the replacement: never a moment without a journal
             aside = aside_path(path, "corrupt", now)
             write_file_atomic(aside, raw)
-            store.replace_file(path, journal_bytes(good))
+            store.replace_file(path, b"".join(line + b"\n" for line in good))
             return [
                 f"kept a copy of {path.name} as {aside.name} (every line is still in it)",
                 f"wrote {path.name} again with the {count(len(good), 'good entry')}",
@@ -566,10 +567,11 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
                 fix=set_aside,
             )
         ]
-    have = {entry.id for entry in good}
+    folded = fold(from_line(line) for line in good)
+    have = {*folded.versions, *folded.deleted}
     found, sources = _kept_entries(store, path, have)
     if not found:
-        return []
+        return _compactable(store, folded, in_order=bool(good) and good[0] == HEADER)
 
     def add_back() -> list[str]:
         store.append_journal_entries(found)
@@ -583,6 +585,32 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
             fix=add_back,
         )
     ]
+
+
+def _compactable(store: Store, folded: Folded, in_order: bool) -> list[Finding]:
+    """A note when compacting would erase old text or put an older journal in date order."""
+    path = store.journal_path
+    if folded.stale:
+        what = (
+            f"{count(folded.stale, 'line')} still hold the text of old versions or deleted "
+            "entries (exback no longer shows them)"
+        )
+    elif not in_order and folded.versions:
+        what = "was written before exback kept it in date order, so journal list reads all of it"
+    else:
+        return []
+
+    def fix() -> list[str]:
+        done = store.compact_journal()
+        return [
+            f"compacted {path.name} ({count(done.entries, 'entry')}); "
+            f"the file before is {path.name}.bak"
+        ]
+
+    repair = (
+        f"compact it, as 'exback journal compact' does (the file before becomes {path.name}.bak)"
+    )
+    return [Finding(path, f"{what}; --repair would {repair}", False, repair, fix)]
 
 
 def _missing_journal(store: Store) -> list[Finding]:
@@ -624,9 +652,16 @@ def _kept_entries(
         except (OSError, UnsafeFileError):
             continue
         before = len(found)
-        for number, line in enumerate(raw.split(b"\n"), 1):
-            entry = _line_entry(store, copy_path, number, line) if line.strip() else None
-            if isinstance(entry, JournalEntry) and entry.id not in seen:
+        # the copy as exback would read it: an entry deleted in it is not offered back
+        plain = (
+            _plain_line(store, copy_path, number, line)
+            for number, line in enumerate(raw.split(b"\n"), 1)
+            if line.strip()
+        )
+        copy = fold(from_line(line) for line in plain if isinstance(line, bytes))
+        seen |= set(copy.deleted)
+        for entry in copy.entries:
+            if entry.id not in seen:
                 seen.add(entry.id)
                 found.append(entry)
         if len(found) > before:
@@ -634,18 +669,20 @@ def _kept_entries(
     return found, ", ".join(names)
 
 
-def _line_entry(store: Store, path: Path, number: int, line: bytes) -> JournalEntry | str:
-    """A journal line's entry (opened first when sealed), or what is wrong with it."""
+def _plain_line(store: Store, path: Path, number: int, line: bytes) -> bytes | str:
+    """A journal line's plain bytes (opened first when sealed), or what is wrong with it."""
     from pydantic import ValidationError
 
     try:
-        return JournalEntry.model_validate_json(store.open_line(path, number, line))
+        plain = store.open_line(path, number, line)
+        from_line(plain)
     except DataCorruptError as exc:  # sealed, and it does not open
         return exc.detail.partition(": ")[2] or exc.message
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         return f"{where}: {err['msg']}" if where else str(err["msg"])
+    return plain
 
 
 # --- leftovers -----------------------------------------------------------------------

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from exback.crypto import Sealer
     from exback.models import Program
     from exback.nocontact import EventKind
+    from exback.phrases import CachedPhrases
     from exback.prompts import Prompter
     from exback.storage import Store
     from exback.ui import UI
@@ -105,6 +106,12 @@ class Session:
 
             self._program = program_cache.load_program(self.content_path, paths.cache_dir())
         return self._program
+
+    def cached_care_phrases(self) -> CachedPhrases | None:
+        """The care phrases from the program cache, without pydantic (None: not cached)."""
+        from exback import paths, program_cache
+
+        return program_cache.cached_care_phrases(self.content_path, paths.cache_dir())
 
     def prompter(self, stop_message: str | None = None) -> Prompter:
         """Prompts on this session's terminal; Ctrl-C there says `stop_message`."""
@@ -211,12 +218,22 @@ Examples:
   exback journal add "Slept badly, but went for a walk" --mood 4
   echo "a note" | exback journal add --tag evening
   exback journal list --limit 5     your last five notes
+  exback journal list --from "last week" --contains sleep
+  exback journal tags               your tags and how often you used them
+  exback journal stats              notes and mood by week, we/I by month
+  exback journal edit 3f9a --mood 6 change a note (no option: in your editor)
+  exback journal delete 3f9a        delete a note, after you type delete
+  exback journal compact            erase old versions and deleted notes' text
   exback journal import jrnl.json   notes from `jrnl --export json`
   exback nocontact                  the no-contact countdown, a calendar
   exback nocontact start            start it; today is day 1
   exback nocontact urge             an urge you resisted, and a tip
   exback nocontact exception --reason "school run"
   exback nocontact slip             contact that broke it; erases nothing
+  exback sos                        when the urge to contact them is strong
+  exback letters                    letters you wrote and did not send
+  exback letters add                write one; it is held for a day
+  exback letters show 1             read one again
   exback checkin --mood 6 --urge 3  a daily check-in
   exback where                      where your data is kept
   exback export --format md -o report.md
@@ -252,6 +269,8 @@ journal_app = typer.Typer(
     Examples:
       exback journal add "Went for a walk instead of texting" --mood 5
       exback journal list --limit 5
+      exback journal list --contains sleep --from "last month"
+      exback journal edit 3f9a1c07
       exback journal import jrnl.json
     """,
     rich_markup_mode=None,
@@ -367,6 +386,10 @@ def journal_add(
         int | None, typer.Option("--mood", min=1, max=10, help="How you feel, 1 (low) to 10.")
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag; repeat for more.")] = None,
+    prompt: Annotated[
+        bool,
+        typer.Option("--prompt", help="Start from today's writing prompt (saved with the note)."),
+    ] = False,
 ) -> None:
     """Add a note to your journal.
 
@@ -374,7 +397,8 @@ def journal_add(
     Examples:
       exback journal add "Wanted to text them; went for a run instead" --mood 5
       echo "a note" | exback journal add --tag evening
-      exback journal add            (asks for the note)
+      exback journal add            (opens $VISUAL or $EDITOR, else asks)
+      exback journal add --prompt   (today's writing prompt, then your note)
 
     Note: text given as an argument is saved in your shell's history too;
     pipe it in or let exback ask if that matters to you.
@@ -383,9 +407,19 @@ def journal_add(
     from exback.text import local_time
 
     session = _session(ctx)
+    asked = None
+    if prompt:
+        if text is not None or not stdin_is_terminal():
+            raise errors.UsageError(
+                "--prompt shows a prompt, then asks for your note at the terminal; "
+                "leave out the text (and run it at a terminal)"
+            )
+        asked = journal.writing_prompt(session.content_path, today())
+        text = session.prompter().text(asked)
     if text is None:
-        text = _read_text_input(session, "Your note:")
-    added = journal.add(session.store, text, mood, tag or [], now())
+        compose = _editor(required=False) if stdin_is_terminal() else None
+        text = compose("") if compose else _read_text_input(session, "Your note:")
+    added = journal.add(session.store, text, mood, tag or [], now(), asked)
     if added.notice:
         session.ui.say(f"exback: {added.notice}")
     session.ui.say(f"Saved to your journal ({local_time(added.entry.created_at)}).")
@@ -407,26 +441,331 @@ def journal_list(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Show at most N entries.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--from", metavar="DATE", help="Only entries on or after DATE."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Only entries on or before DATE.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="Only entries of DATE.")
+    ] = None,
+    contains: Annotated[
+        str | None,
+        typer.Option("--contains", metavar="TEXT", help="Only entries with TEXT (any case)."),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Only entries with this tag; repeat: all of them."),
+    ] = None,
+    not_tag: Annotated[
+        list[str] | None, typer.Option("--not-tag", help="Leave out entries with this tag.")
+    ] = None,
+    starred: Annotated[bool, typer.Option("--starred", help="Only starred entries.")] = False,
+    mood_below: Annotated[
+        int | None,
+        typer.Option("--mood-below", min=2, max=10, metavar="N", help="Only moods below N."),
+    ] = None,
+    mood_above: Annotated[
+        int | None,
+        typer.Option("--mood-above", min=1, max=9, metavar="N", help="Only moods above N."),
+    ] = None,
+    on_this_day: Annotated[
+        bool,
+        typer.Option(
+            "--on-this-day",
+            help="What you wrote 1 to 3 weeks ago, and on this date in earlier months and years.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List journal entries, newest first.
+    """List journal entries, newest first, each with its id.
 
     \b
     Examples:
       exback journal list --limit 5
+      exback journal list --from "last week" --tag work
+      exback journal list --on 2026-03-01
+      exback journal list --contains sleep --mood-below 5
+      exback journal list --on-this-day
       exback journal list --json
+
+    DATE is YYYY-MM-DD, today, yesterday, N days ago, this week, last week, this
+    month, last month, this year or last year (as --from: its first day; as
+    --to: its last). Every filter given must match.
     """
     from exback import render
     from exback.commands import journal
+    from exback.journal_find import make_query
 
     session = _session(ctx)
-    listed = journal.entries(session.store, limit)
+    query = make_query(
+        today(),
+        since=since,
+        until=until,
+        on=on,
+        contains=contains,
+        tags=tag or [],
+        not_tags=not_tag or [],
+        starred=starred,
+        mood_below=mood_below,
+        mood_above=mood_above,
+        on_this_day=on_this_day,
+    )
+    listed = journal.entries(session.store, query, limit)
     if listed.notice:
         session.ui.say(f"exback: {listed.notice}")
     if as_json:
         _print_json(listed.to_json())
     else:
-        render.journal_entries(session.ui, listed.entries)
+        render.journal_entries(session.ui, listed)
+
+
+@journal_app.command("tags")
+def journal_tags(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Your tags, each with how many entries carry it.
+
+    \b
+    Examples:
+      exback journal tags
+      exback journal tags --json
+    """
+    from exback import render
+    from exback.commands import journal
+
+    session = _session(ctx)
+    found = journal.tags(session.store)
+    if found.notice:
+        session.ui.say(f"exback: {found.notice}")
+    if as_json:
+        _print_json(found.to_json())
+    else:
+        render.journal_tags(session.ui, found)
+
+
+@journal_app.command("stats")
+def journal_stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Entries and mood by week, and "we" against "I" words by month.
+
+    \b
+    Examples:
+      exback journal stats
+      exback journal stats --json
+
+    Plain counts of your notes of the last 12 weeks and 6 months, made on this
+    machine and never sent anywhere.
+    """
+    from exback import render
+    from exback.commands import journal
+
+    session = _session(ctx)
+    result = journal.stats(session.store, today())
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        render.journal_stats(session.ui, result)
+
+
+# --- journal edit, delete, compact (issue 18) --------------------------------------------
+
+EntryId = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="The id journal list shows (4 or more of its first characters will do).",
+        show_default=False,
+    ),
+]
+
+
+@journal_app.command("edit")
+def journal_edit(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    text: Annotated[
+        str | None, typer.Option("--text", help="The new text, instead of the editor.")
+    ] = None,
+    mood: Annotated[
+        int | None, typer.Option("--mood", min=1, max=10, help="How you felt, 1 (low) to 10.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", help="Replace the tags with these; repeat for more."),
+    ] = None,
+    star: Annotated[
+        bool | None, typer.Option("--star/--unstar", help="Star the entry, or take the star off.")
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help='Move it to DATE, keeping its time ("2026-03-01 21:15").'
+        ),
+    ] = None,
+) -> None:
+    """Change an entry: its text in your editor, or with the options.
+
+    \b
+    Examples:
+      exback journal edit 3f9a1c07            (opens $VISUAL or $EDITOR)
+      exback journal edit 3f9a --mood 6 --tag walk
+      exback journal edit 3f9a --star
+      exback journal edit 3f9a --date yesterday
+      exback journal edit 3f9a --text "Went for a long walk instead"
+
+    The change is a new line in journal.jsonl; the old version stays in the file
+    until 'exback journal compact'. The editor gets a temporary file only you can
+    read, removed when it exits (your editor may keep copies of its own; see the
+    README).
+    """
+    from exback.commands import journal
+    from exback.journal import short_id
+    from exback.journal_find import parse_moment
+
+    session = _session(ctx)
+    changes: dict[str, Any] = {}
+    if text is not None:
+        changes["text"] = text
+    if mood is not None:
+        changes["mood"] = mood
+    if tag is not None:
+        changes["tags"] = tag
+    if star is not None:
+        changes["starred"] = star
+    if date is not None:
+        changes["date"] = parse_moment(date, today(), "--date")
+    compose = None if changes else _editor(required=True)
+    result = journal.edit(session.store, entry_id, now(), changes, compose)
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    if result.after is None:
+        session.ui.say(f"Nothing changed in entry {short_id(result.before.id)}.")
+        return
+    session.ui.say(
+        f"Changed the {_what_changed(result.before, result.after)} of entry "
+        f"{short_id(result.before.id)}. The old version stays in journal.jsonl until "
+        "'exback journal compact'."
+    )
+    _gentle_line_if(session, [result.after.text], result.after.mood == 1)
+
+
+def _what_changed(before: Any, after: Any) -> str:
+    names = {
+        "text": "text",
+        "mood": "mood",
+        "tags": "tags",
+        "starred": "star",
+        "created_at": "date",
+    }
+    changed = [w for name, w in names.items() if getattr(before, name) != getattr(after, name)]
+    return " and ".join([", ".join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)
+
+
+def _editor(required: bool) -> Any:
+    """`compose(text)` through $VISUAL/$EDITOR; None when neither is set (exit 2 if `required`)."""
+    from exback.editor import edit_text, editor_command
+
+    command = editor_command(os.environ)
+    if command is None:
+        if required:
+            raise errors.UsageError(
+                "set $VISUAL or $EDITOR to change the text in your editor, or pass --text, "
+                "--mood, --tag, --star, --unstar or --date"
+            )
+        return None
+    return lambda text: edit_text(command, text)
+
+
+@journal_app.command("delete")
+def journal_delete(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    confirm: Annotated[
+        str | None,
+        typer.Option(
+            "--confirm",
+            metavar="delete",
+            help="Type the word here instead of at the prompt (needed without a terminal).",
+        ),
+    ] = None,
+) -> None:
+    """Delete an entry, after you type 'delete'.
+
+    \b
+    Examples:
+      exback journal delete 3f9a1c07
+      exback journal delete 3f9a --confirm delete
+
+    The deletion is a new line in journal.jsonl (without the text); the entry is
+    gone from every list, export and count at once. Its text stays in the file
+    until 'exback journal compact' (see the README for when it is really erased).
+    """
+    from exback import render
+    from exback.commands import journal
+    from exback.commands.archive import CONFIRM_WORD
+    from exback.journal import short_id
+
+    if confirm is not None and confirm != CONFIRM_WORD:
+        raise errors.UsageError(f"--confirm takes the word '{CONFIRM_WORD}', not {confirm!r}")
+    session = _session(ctx)
+
+    def ask(entry: Any) -> None:
+        render.journal_entry_to_delete(session.ui, entry)
+        if confirm is not None:
+            return
+        if not stdin_is_terminal():
+            raise errors.UsageError(
+                f"delete asks you to type '{CONFIRM_WORD}', but there is no terminal; "
+                f"pass --confirm {CONFIRM_WORD}. Nothing was deleted"
+            )
+        asked = session.prompter("interrupted; nothing was deleted")
+        if not asked.word(f"Type {CONFIRM_WORD} to delete this entry:", CONFIRM_WORD):
+            raise errors.ExbackError(f"you did not type '{CONFIRM_WORD}'; nothing was deleted")
+
+    result = journal.delete(session.store, entry_id, now(), ask)
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    session.ui.say(
+        f"Deleted entry {short_id(result.before.id)}. Its text stays in journal.jsonl until "
+        "'exback journal compact'."
+    )
+
+
+@journal_app.command("compact")
+def journal_compact(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Erase old versions and deleted notes from journal.jsonl.
+
+    \b
+    Examples:
+      exback journal compact
+      exback journal compact --json
+
+    The new file is written whole, then put in place of the old one in one step;
+    the old file is kept as journal.jsonl.bak, with the text you deleted, until
+    the next compaction: run compact once more to have it gone from the .bak too.
+    """
+    from exback import render
+    from exback.commands import journal
+
+    session = _session(ctx)
+    result = journal.compact(session.store)
+    if result.notice:
+        session.ui.say(f"exback: {result.notice}")
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        render.compacted(session.ui, result)
 
 
 # --- journal import (issue 9) --------------------------------------------------------
@@ -480,19 +819,31 @@ def journal_import(
 def status(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    short: Annotated[
+        bool,
+        typer.Option(
+            "--short",
+            help="One line for a shell prompt or tmux: day N of M, today's check-in, next step.",
+        ),
+    ] = False,
 ) -> None:
     """Show your progress at a glance: steps, countdown, journal.
 
     \b
     Examples:
       exback status
+      exback status --short     day 12 of 30 · checked in today · next: ...
       exback status --json
     """
     from exback.commands import status as views
 
     session = _session(ctx)
     data = views.status(session.store, session.program(), today(), now())
-    if as_json:
+    if short:
+        from exback.render import status_short
+
+        print(status_short(data))
+    elif as_json:
         _print_json(data)
     else:
         from exback import render
@@ -1071,15 +1422,148 @@ def start(
     walk = Walk(
         program, session.store, session.ui, now, today, session.show_help_now, session.content_path
     )
-    walk.begin(step, interactive=not no_input and stdin_is_terminal())
+    interactive = not no_input and stdin_is_terminal()
+    if interactive and step is None:  # a letter whose hold passed, the next day's question
+        from exback.commands.sos import before_start
+
+        before_start(session.store, session.ui, walk.prompter, now, today)
+    walk.begin(step, interactive)
+
+
+# --- sos and letters (issue 17) ----------------------------------------------------------
+
+letters_app = typer.Typer(  # its help is letters_list's docstring
+    rich_markup_mode=None,
+    invoke_without_command=True,
+)
+app.add_typer(letters_app, name="letters")
+
+
+@app.command()
+def sos(ctx: typer.Context) -> None:
+    """When the urge to contact them is strong: take a pause.
+
+    \b
+    Example:
+      exback sos
+
+    A pause (Enter ends it early), then your urge plan and what kept going wrong,
+    in your own words; a box for the message you want to send, kept here as a
+    letter and never sent, held for a day; a minute of paced breathing; and
+    where you are now, logged as an urge (or, kindly, as a slip). Ctrl-G at any
+    point shows help now. Without a terminal it stops at once (exit 2): log the
+    urge with 'exback nocontact urge --note ...' or keep a letter with
+    'exback letters add'.
+    """
+    from exback.commands.sos import STOPPED, run_sos
+
+    session = _session(ctx)
+    prompter = session.prompter(STOPPED)
+    run_sos(session.program, session.store, session.ui, prompter, now, today, stdin_is_terminal())
+
+
+@letters_app.callback()
+def letters_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (without the text).")] = False,
+) -> None:
+    """Letters you wrote and did not send, each held for a day.
+
+    \b
+    Examples:
+      exback letters                 number, date, hold, first line
+      exback letters show 2          one letter, as you wrote it
+      exback letters add             write one (asks; or pipe it in)
+      exback letters --json
+
+    Letters are never sent anywhere. They are kept in progress.json with the
+    rest of your data (in export, restore and reset). A day after you write one,
+    'exback status' and 'exback start' offer to read it again.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from exback import render
+    from exback.commands import letters
+
+    session = _session(ctx)
+    listed = letters.listing(session.store, now())
+    if as_json:
+        _print_json(listed.to_json())
+    else:
+        render.letters_list(session.ui, listed)
+
+
+@letters_app.command("show")
+def letters_show(
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="N", help="The letter's number.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one letter, exactly as you wrote it.
+
+    \b
+    Examples:
+      exback letters show 1
+      exback letters show 1 --json
+    """
+    from exback import render
+    from exback.commands import letters
+
+    session = _session(ctx)
+    shown = letters.show(session.store, number, now())
+    if as_json:
+        _print_json(shown.to_json())
+    else:
+        render.letter_view(session.ui, shown)
+
+
+@letters_app.command("add")
+def letters_add(
+    ctx: typer.Context,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TEXT]",
+            help="The letter. Without it, read from stdin, or asked for.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a letter you will not send; it is held here for a day.
+
+    \b
+    Examples:
+      exback letters add                  (asks; Esc then Enter to finish)
+      exback letters add < letter.txt
+      echo "I miss you" | exback letters add
+
+    Note: text given as an argument is saved in your shell's history too;
+    pipe it in or let exback ask if that matters to you.
+    """
+    from exback import render
+    from exback.commands import letters
+
+    session = _session(ctx)
+    if text is None:
+        if stdin_is_terminal():
+            text = session.prompter().ask(render.letter_question()) or ""
+        else:
+            from exback.commands.inputs import read_piped_text
+
+            text = read_piped_text(sys.stdin.buffer)
+    kept = letters.add(session.store, text, now())
+    session.ui.say(render.letter_kept(kept))
+    _gentle_line_if(session, [text])
 
 
 def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
     """After a save: one gentle line on stderr when the text, or a low check-in, needs it."""
-    from exback import care, safety_plan
-    from exback.commands.care import plan_for_help
+    from exback import care
 
-    if low or care.any_needs_care(session.program, texts):
+    if low or care.any_needs_care(session.program, texts, session.cached_care_phrases):
+        from exback import safety_plan
+        from exback.commands.care import plan_for_help
+
         plan, _ = plan_for_help(session.store)  # read if it can be; never required
         session.ui.say(care.gentle_line(safety_plan.has_content(plan)))
 

@@ -22,15 +22,19 @@ from exback.models import (
     ProgramFile,
     Question,
     ScaleQuestion,
+    SosContent,
     Step,
+    WritingPrompts,
 )
 from exback.paths import PROGRAM_FILE, STEPS_DIR, packaged_content_dir
 from exback.words import count
 
-_M = TypeVar("_M", ProgramFile, Step, HelpNow, CarePhrases)
+_M = TypeVar("_M", ProgramFile, Step, HelpNow, CarePhrases, SosContent, WritingPrompts)
 
 HELP_NOW_FILE = "help_now.yaml"
 CARE_PHRASES_FILE = "care_phrases.yaml"
+SOS_FILE = "sos.yaml"
+WRITING_PROMPTS_FILE = "writing_prompts.yaml"
 REVIEW_EVERY_DAYS = 365
 MAX_FILE_BYTES = 1_000_000
 MAX_ISSUES_PER_FILE = 20  # a file with 100,000 bad keys is one problem, said 20 times
@@ -97,6 +101,7 @@ def load_program(directory: Path) -> Program:
     phrases_dir = directory if (directory / CARE_PHRASES_FILE).is_file() else packaged_content_dir()
     if (phrases_dir / CARE_PHRASES_FILE).is_file():
         phrases = _read_care_phrases(phrases_dir, issues)
+    sos = _read_sos(directory, steps, issues)
     if issues:
         raise ContentError(_report(issues))
     return Program(
@@ -108,8 +113,36 @@ def load_program(directory: Path) -> Program:
         routes=program_file.routes,
         pressure_check=program_file.pressure_check,
         care=program_file.care,
+        holds=program_file.holds,
         care_phrases=phrases,
+        sos=sos,
     )
+
+
+def _read_sos(
+    directory: Path, steps: dict[str, tuple[Step, _Doc]], issues: list[Issue]
+) -> SosContent:
+    """sos.yaml when the folder has one (each answer it shows back must exist), else defaults."""
+    path = directory / SOS_FILE
+    if not path.is_file():
+        return SosContent()
+    doc = _read(path, issues)
+    sos = _validate(SosContent, doc, issues) if doc else None
+    if sos is None or doc is None:
+        return SosContent()
+    for index, words in enumerate(sos.own_words):
+        step = steps.get(words.step)
+        if step is None:
+            issues.append(_at(doc, ("own_words", index, "step"), f"no step {words.step!r}"))
+        elif all(q.id != words.question for q in step[0].questions):
+            issues.append(
+                _at(
+                    doc,
+                    ("own_words", index, "question"),
+                    f"step {words.step!r} has no question {words.question!r}",
+                )
+            )
+    return sos
 
 
 def load_help_now(directory: Path) -> HelpNow:
@@ -160,6 +193,21 @@ def _read_care_phrases(directory: Path, issues: list[Issue]) -> CarePhrases | No
                 found.append(_at(doc, (key, index), problem))
     issues.extend(found)
     return None if found else phrases
+
+
+def load_writing_prompts(directory: Path) -> WritingPrompts:
+    """writing_prompts.yaml from `directory`, else the built-in one; ContentError if invalid."""
+    path = directory / WRITING_PROMPTS_FILE
+    if not path.is_file():
+        path = packaged_content_dir() / WRITING_PROMPTS_FILE
+    issues: list[Issue] = []
+    doc = _read(path, issues)
+    prompts = _validate(WritingPrompts, doc, issues) if doc else None
+    if doc is not None and prompts is not None:
+        issues += _duplicate_ids(doc, "prompts", [p.id for p in prompts.prompts])
+    if prompts is None or issues:
+        raise ContentError(_report(issues))
+    return prompts
 
 
 def care_help_dir(directory: Path) -> Path:
@@ -521,6 +569,7 @@ def _check_program(
                             f"unknown route {choice.route!r} (routes: {route_names})",
                         )
                     )
+    issues.extend(_check_holds_and_waits(program, doc, steps, known))
     cycle = _find_cycle(
         {s: [r for r in st.requires.steps if r in steps] for s, (st, _) in steps.items()}
     )
@@ -529,6 +578,75 @@ def _check_program(
         issues.append(
             _at(cycle_doc, ("requires", "steps"), "requirement cycle: " + " -> ".join(cycle))
         )
+    return issues
+
+
+def _question_holds(question: Question) -> list[tuple[tuple[int | str, ...], str]]:
+    """(location inside the question, hold id) for every hold reference in a question."""
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        return [
+            (("choices", ci, "hold"), c.hold)
+            for ci, c in enumerate(question.choices)
+            if c.hold is not None
+        ]
+    if isinstance(question, ConfirmQuestion) and question.hold_if_no is not None:
+        return [(("hold_if_no",), question.hold_if_no)]
+    if isinstance(question, ScaleQuestion):
+        return [(("hold", ri, "response"), r.response) for ri, r in enumerate(question.hold)]
+    return []
+
+
+def _check_holds_and_waits(
+    program: ProgramFile, doc: _Doc, steps: dict[str, tuple[Step, _Doc]], known: set[str]
+) -> list[Issue]:
+    """Holds name declared holds and real steps; a step's `waits` names its own questions:
+    a yes/no `after`, then the outcomes after it; `waiting` choices only on outcomes."""
+    issues = _duplicate_ids(doc, "holds", [h.id for h in program.holds])
+    holds = {h.id for h in program.holds}
+    names = ", ".join(sorted(holds)) or "none defined"
+    for hi, hold in enumerate(program.holds):
+        if hold.see is not None and hold.see not in known:
+            issues.append(_at(doc, ("holds", hi, "see"), f"unknown step {hold.see!r}"))
+    for step, step_doc in steps.values():
+        ids = [q.id for q in step.questions]
+        waits = step.waits
+        outcomes = set(waits.outcomes) if waits else set()
+        for qi, question in enumerate(step.questions):
+            for loc, hold_id in _question_holds(question):
+                if hold_id not in holds:
+                    issues.append(
+                        _at(
+                            step_doc, ("questions", qi, *loc), f"unknown hold {hold_id!r} ({names})"
+                        )
+                    )
+            for ci, choice in enumerate(getattr(question, "choices", [])):
+                if choice.waiting and question.id not in outcomes:
+                    issues.append(
+                        _at(
+                            step_doc,
+                            ("questions", qi, "choices", ci, "waiting"),
+                            "only an outcome question (the step's waits.outcomes) can wait",
+                        )
+                    )
+        if waits is None:
+            continue
+        after = next((q for q in step.questions if q.id == waits.after), None)
+        if not isinstance(after, ConfirmQuestion):
+            issues.append(
+                _at(step_doc, ("waits", "after"), f"{waits.after!r} is not a yes/no question here")
+            )
+            continue
+        for oi, outcome in enumerate(waits.outcomes):
+            if outcome not in ids or ids.index(outcome) < ids.index(waits.after):
+                issues.append(
+                    _at(
+                        step_doc,
+                        ("waits", "outcomes", oi),
+                        f"{outcome!r} is not a question after {waits.after!r}",
+                    )
+                )
+        if waits.offer is not None and waits.offer not in known:
+            issues.append(_at(step_doc, ("waits", "offer"), f"unknown step {waits.offer!r}"))
     return issues
 
 

@@ -25,6 +25,7 @@ from exback.models import (
     SCHEMA_VERSION,
     JournalEntry,
     MultilineQuestion,
+    NoContactEvent,
     NoContactRecord,
     Program,
     Progress,
@@ -81,9 +82,18 @@ def to_json(snapshot: Snapshot, now: dt.datetime, version: str) -> str:
         "progress": None
         if snapshot.progress is None
         else snapshot.progress.model_dump(mode="json"),
-        "journal": [entry_json(e) for e in snapshot.journal],
+        "journal": [],
     }
-    return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if snapshot.journal:
+        # The same text as dumping the journal with the rest, one entry at a time: with
+        # 100,000 notes, indenting the whole at once holds millions of small pieces.
+        entries = ",\n".join(
+            "    " + json.dumps(entry_json(e), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            for e in snapshot.journal
+        )
+        text = text.removesuffix('"journal": []\n}') + f'"journal": [\n{entries}\n  ]\n}}'
+    return json_inert(text) + "\n"
 
 
 def parse_export(name: str, data: Any) -> Snapshot:
@@ -150,6 +160,7 @@ def to_markdown(program: Program, snapshot: Snapshot, now: dt.datetime, version:
         out += _pressure_checks(program, progress)
         out += _care(program, progress)
         out += _safety_plan(progress)
+        out += _letters(progress)
     out += _journal(journal)
     while out and out[-1] == "":
         out.pop()
@@ -281,11 +292,12 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
         names = {"urge": "urge resisted", "exception": "logistics contact", "slip": "slip"}
         out += ["### What happened", ""]
         for event in record.events:
+            name = names[event.kind] if event.outcome is None else _outcome(event)
             if event.note:
-                out += [f"- {event.on.isoformat()}: {names[event.kind]}, noting:", ""]
+                out += [f"- {event.on.isoformat()}: {name}, noting:", ""]
                 out += [*fenced(event.note), ""]
             else:
-                out.append(f"- {event.on.isoformat()}: {names[event.kind]}")
+                out.append(f"- {event.on.isoformat()}: {name}")
         if out[-1]:
             out.append("")
     out += ["### Calendar", ""]
@@ -297,6 +309,32 @@ def _no_contact(record: NoContactRecord | None, today: dt.date) -> list[str]:
         f"{nocontact.MARKS['outside']} outside a no-contact period.",
         "",
     ]
+    return out
+
+
+def _outcome(event: NoContactEvent) -> str:
+    """An urge met in `exback sos`: its outcome, triggers and how it felt an hour after."""
+    from exback.urges import FEELINGS, OUTCOMES, TRIGGERS
+
+    assert event.outcome is not None
+    name = f"an urge (exback sos): “{OUTCOMES[event.outcome]}”"
+    if event.kind == "slip":
+        name += ", a slip"
+    if event.triggers:
+        name += "; before it: " + ", ".join(TRIGGERS[t].lower() for t in event.triggers)
+    if event.felt_after is not None:
+        name += f"; an hour after: {FEELINGS[event.felt_after].lower()}"
+    return md(name)
+
+
+def _letters(progress: Progress) -> list[str]:
+    if not progress.letters:
+        return []
+    out = ["## Letters I did not send", ""]
+    for number, letter in enumerate(progress.letters, 1):
+        read = f", read again {local_time(letter.reread_at)}" if letter.reread_at else ""
+        out += [f"### Letter {number}: {local_time(letter.written_at)}{read}", ""]
+        out += [*fenced(letter.text), ""]
     return out
 
 
@@ -394,5 +432,8 @@ def _journal(entries: list[JournalEntry]) -> list[str]:
             head.append(f"mood {entry.mood}/10")
         if entry.tags:
             head.append("tags " + " ".join(code_span(t) for t in entry.tags))
-        out += [f"#### {' · '.join(head)}", "", *fenced(entry.text), ""]
+        if entry.starred:
+            head.append("starred")
+        prompt = ["Prompt:", "", *fenced(entry.prompt), ""] if entry.prompt else []
+        out += [f"#### {' · '.join(head)}", "", *prompt, *fenced(entry.text), ""]
     return out

@@ -1,21 +1,50 @@
-"""Journal entries: the rules for a new one, their order, their JSON shape. Pure."""
+"""Journal entries: the rules for a new one, their order, the one codec of journal lines. Pure."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import secrets
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from exback.bounds import MAX_TAG, MAX_TAGS, MAX_TEXT, valid_tag
 from exback.errors import UsageError, describe_validation
-from exback.models import MAX_TAG, MAX_TAGS, MAX_TEXT, JournalEntry, valid_tag
+from exback.models import (
+    JournalDelete,
+    JournalEdit,
+    JournalEntry,
+    JournalHeader,
+    LateEntry,
+)
 from exback.text import is_unicode_text
 
 
-def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -> JournalEntry:
+def make_entry(
+    text: str,
+    mood: int | None,
+    tags: list[str],
+    now: dt.datetime,
+    prompt: str | None = None,
+) -> JournalEntry:
     """A new entry, or UsageError for empty text or a bad tag."""
+    return checked_entry(
+        id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=tags, prompt=prompt
+    )
+
+
+def changed_entry(entry: JournalEntry, **changes: Any) -> JournalEntry:
+    """`entry` with `changes` (text, mood, tags, starred, created_at), checked as a new one."""
+    fields = {name: getattr(entry, name) for name in JournalEntry.model_fields}
+    return checked_entry(**{**fields, **changes})
+
+
+def checked_entry(**fields: Any) -> JournalEntry:
+    """An entry from its fields, or UsageError saying what is wrong and that nothing was saved."""
+    text, mood, tags = fields["text"], fields.get("mood"), fields.get("tags", [])
     if not text.strip():
         raise UsageError(
             "the note is empty; give some text as an argument, on stdin, or when asked"
@@ -38,16 +67,14 @@ def make_entry(text: str, mood: int | None, tags: list[str], now: dt.datetime) -
         if tag not in clean:
             clean.append(tag)
     try:
-        return JournalEntry(
-            id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=clean
-        )
+        return JournalEntry(**{**fields, "tags": clean})
     except ValidationError as exc:  # the models' bounds (a date out of range...)
         raise UsageError(f"{describe_validation(exc, '(note)')}; nothing was saved") from None
 
 
-def new_by_id(existing: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
-    """The incoming entries whose id is in neither `existing` nor earlier in `incoming`."""
-    seen = {e.id for e in existing}
+def new_by_id(known: set[str], incoming: list[JournalEntry]) -> list[JournalEntry]:
+    """The incoming entries whose id is neither `known` nor earlier in `incoming`."""
+    seen = set(known)
     fresh = []
     for entry in incoming:
         if entry.id not in seen:
@@ -56,31 +83,223 @@ def new_by_id(existing: list[JournalEntry], incoming: list[JournalEntry]) -> lis
     return fresh
 
 
-def newest_first(entries: list[JournalEntry]) -> list[JournalEntry]:
-    """Entries by time, newest first; entries of the same second keep file order reversed."""
-    order = sorted(enumerate(entries), key=lambda pair: (pair[1].created_at, pair[0]), reverse=True)
-    return [entry for _, entry in order]
+SHORT_ID = 8
+"""Characters of an id that `journal list` shows; any 4 or more that fit one entry will do."""
+MIN_ID = 4
+
+
+def short_id(entry_id: str) -> str:
+    """The start of an id that `journal list` shows: it never changes."""
+    return entry_id[:SHORT_ID]
+
+
+def find_by_id(entries: list[JournalEntry], ref: str) -> JournalEntry:
+    """The one entry whose id is `ref` or starts with it; exit 2 if none or several."""
+    ref = ref.strip()
+    exact = [e for e in entries if e.id == ref]
+    if exact:
+        return exact[0]
+    if len(ref) < MIN_ID:
+        raise UsageError(
+            f"give at least {MIN_ID} characters of the id (journal list shows {SHORT_ID})"
+        )
+    found = [e for e in entries if e.id.startswith(ref)]
+    if not found:
+        raise UsageError(f"no entry has the id {ref!r}; 'exback journal list' shows the ids")
+    if len(found) > 1:
+        ids = ", ".join(e.id for e in found[:5])
+        raise UsageError(f"{ref!r} starts {len(found)} ids ({ids}); give more of it")
+    return found[0]
 
 
 # --- the one journal-line codec: journal.jsonl, exports and --json share this shape ---
+#
+# journal.jsonl is append-only. Each line is one of:
+# - an entry: {"id", "created_at", "text", "mood", "tags"[, "starred", "prompt"]}, the
+#   shape exback has always written (a line without an id gets one derived from its
+#   moment and text, see models.JournalEntry);
+# - an edit: {"kind":"edit", ...the whole new version of the entry..., "edited_at"}:
+#   it supersedes every earlier line with that id;
+# - a deletion: {"kind":"delete", "id", "deleted_at"}: no text, only which entry; a
+#   compaction drops the entry's lines and keeps this as {"kind":"erased", ...}, so
+#   that an import or a merge never brings the entry back;
+# - the header {"kind":"journal","format":2}, the first line of every journal written
+#   since edits came in: it promises the `late` marks below, which let `journal list`
+#   read from the end of the file.
+# An entry or edit line is marked "late":true when its created_at is earlier than
+# that of an entry or edit line before it. So an unmarked line is at least as new as
+# every line before it, and a reader going backwards can stop early (storage.py).
+
+LineKind = Literal["entry", "edit", "delete", "erased", "header"]
+HEADER = b'{"kind":"journal","format":2}'
+
+
+@dataclass(frozen=True)
+class Line:
+    """One decoded line of journal.jsonl (or one to write)."""
+
+    kind: LineKind
+    id: str = ""
+    entry: JournalEntry | None = None
+    """The entry, or the new version an edit gives it."""
+    at: dt.datetime | None = None
+    """When an edit or a deletion was made."""
+    late: bool = False
+
+    @property
+    def moment(self) -> dt.datetime | None:
+        """The time the line sorts by (entries and edits), else None."""
+        return None if self.entry is None else self.entry.created_at
+
+
+def entry_line(entry: JournalEntry) -> Line:
+    return Line("entry", entry.id, entry)
+
+
+def edit_line(entry: JournalEntry, at: dt.datetime) -> Line:
+    return Line("edit", entry.id, entry, at)
+
+
+def delete_line(entry_id: str, at: dt.datetime) -> Line:
+    return Line("delete", entry_id, None, at)
+
+
+HEADER_LINE = Line("header")
 
 
 def to_json(entry: JournalEntry) -> dict[str, Any]:
-    """An entry as JSON data: its line in journal.jsonl, in an export, in --json."""
-    return {
+    """An entry as JSON data: its line in journal.jsonl, in an export, in --json.
+
+    `starred` and `prompt` appear only when set, so older lines keep their shape.
+    """
+    data: dict[str, Any] = {
         "id": entry.id,
         "created_at": entry.created_at.isoformat(),
         "text": entry.text,
         "mood": entry.mood,
         "tags": entry.tags,
     }
+    if entry.starred:
+        data["starred"] = True
+    if entry.prompt is not None:
+        data["prompt"] = entry.prompt
+    return data
 
 
-def to_line(entry: JournalEntry) -> bytes:
-    """An entry's line in journal.jsonl, without the newline (may raise UnicodeError)."""
-    return json.dumps(to_json(entry), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def to_line(line: Line, late: bool = False) -> bytes:
+    """A line of journal.jsonl, without the newline (may raise UnicodeError)."""
+    if line.kind == "header":
+        return HEADER
+    data: dict[str, Any]
+    if line.entry is None:  # a deletion or an erasure
+        assert line.at is not None
+        data = {"kind": line.kind, "id": line.id, "deleted_at": line.at.isoformat()}
+    else:
+        data = to_json(line.entry)
+        if line.kind == "edit":
+            assert line.at is not None
+            data = {"kind": "edit", **data, "edited_at": line.at.isoformat()}
+        if late:
+            data["late"] = True
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def from_line(line: bytes | str) -> JournalEntry:
-    """A journal line (or one entry's JSON) back into its entry; pydantic's ValidationError."""
-    return JournalEntry.model_validate_json(line)
+def from_line(line: bytes | str) -> Line:
+    """A journal line back into a Line; pydantic's ValidationError if it is not one.
+
+    A plain entry line (the most common, and the only kind before edits came in) is
+    decoded straight into a JournalEntry; `"kind":` and `"late":` can only appear
+    in a line as keys (inside a string a quote is escaped), so looking for them is
+    exact.
+    """
+    raw = line.encode("utf-8") if isinstance(line, str) else line
+    if b'"kind":' not in raw:
+        if b'"late":' not in raw:
+            entry = JournalEntry.model_validate_json(raw)
+            return Line("entry", entry.id, entry)
+        late = LateEntry.model_validate_json(raw)
+        return Line("entry", late.id, _plain(late), late=late.late)
+    if b'"kind":"edit"' in raw:
+        edit = JournalEdit.model_validate_json(raw)
+        return Line("edit", edit.id, _plain(edit), edit.edited_at, edit.late)
+    if b'"kind":"delete"' in raw or b'"kind":"erased"' in raw:
+        gone = JournalDelete.model_validate_json(raw)
+        return Line(gone.kind, gone.id, None, gone.deleted_at)
+    JournalHeader.model_validate_json(raw)
+    return HEADER_LINE
+
+
+def _plain(entry: JournalEntry) -> JournalEntry:
+    fields = {name: getattr(entry, name) for name in JournalEntry.model_fields}
+    return JournalEntry.model_construct(**fields)
+
+
+def late_marks(lines: Sequence[Line], newest: dt.datetime | None) -> list[bool]:
+    """For lines appended after a line of time `newest`, which ones are `late`."""
+    marks = []
+    for line in lines:
+        moment = line.moment
+        late = moment is not None and newest is not None and moment < newest
+        marks.append(late)
+        if moment is not None and not late:
+            newest = moment
+    return marks
+
+
+# --- reading: later lines supersede earlier ones ------------------------------------
+
+
+@dataclass
+class Folded:
+    """A journal as exback reads it: each entry's latest version, deletions applied."""
+
+    versions: dict[str, tuple[int, JournalEntry]] = field(default_factory=dict)
+    """id -> (line number of its latest version, entry), in order of first appearance."""
+    deleted: dict[str, dt.datetime] = field(default_factory=dict)
+    """id -> when it was deleted, for every entry deleted (and not brought back)."""
+    stale: int = 0
+    """Lines a compaction drops: older versions, and the lines of deleted entries."""
+
+    @property
+    def entries(self) -> list[JournalEntry]:
+        """The live entries by time, oldest first; equal times: the earlier-written first.
+
+        "Written" counts from each entry's latest version. A compaction writes them
+        in this order, an export lists them so, and a restore keeps it.
+        """
+        order = sorted(self.versions.values(), key=lambda pair: (pair[1].created_at, pair[0]))
+        return [entry for _, entry in order]
+
+    def newest_first(self) -> list[JournalEntry]:
+        """`entries` the other way round: what `journal list` shows."""
+        return self.entries[::-1]
+
+
+def fold(lines: Iterable[Line]) -> Folded:
+    """Apply every edit and deletion, in file order."""
+    folded = Folded()
+    versions, deleted = folded.versions, folded.deleted
+    for number, line in enumerate(lines, 1):
+        if line.kind == "header":
+            continue
+        if line.id in versions:
+            folded.stale += 1
+        if line.entry is None:  # a deletion or an erasure
+            assert line.at is not None
+            if versions.pop(line.id, None) is not None or line.id not in deleted:
+                deleted[line.id] = line.at
+            continue
+        if line.id in deleted:  # a later line brings a deleted entry back
+            del deleted[line.id]
+        versions[line.id] = (number, line.entry)
+    return folded
+
+
+def erasures(folded: Folded) -> list[Line]:
+    """What a rewritten journal keeps of its deletions: the ids, never the text."""
+    return [Line("erased", entry_id, None, at) for entry_id, at in folded.deleted.items()]
+
+
+def compacted(folded: Folded) -> list[Line]:
+    """The lines of a compacted journal (after its header): erasures, then entries by time."""
+    return [*erasures(folded), *(entry_line(entry) for entry in folded.entries)]

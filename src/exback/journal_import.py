@@ -21,23 +21,15 @@ from typing import Any, Literal, NoReturn
 
 from pydantic import ValidationError
 
+from exback.bounds import EARLIEST, ENTRY_ID_PATTERN, LATEST, MAX_TAG, MAX_TAGS, valid_tag
 from exback.errors import UsageError, describe_validation
 from exback.journal import new_by_id
-from exback.models import (
-    EARLIEST,
-    ENTRY_ID_PATTERN,
-    LATEST,
-    MAX_TAG,
-    MAX_TAGS,
-    JournalEntry,
-    valid_tag,
-)
+from exback.models import JournalEntry
 
 Format = Literal["jrnl", "exback"]
 
-EXBACK_FIELDS = ("id", "created_at", "text", "mood", "tags")
+EXBACK_FIELDS = ("id", "created_at", "text", "mood", "tags", "starred", "prompt")
 JRNL_FIELDS = ("date", "time", "title", "body", "tags", "starred")
-STARRED_TAG = "starred"
 TICK_EVERY = 1000
 EXPECTED = "a jrnl export (jrnl --export json) or exback journal list --json"
 _ID = re.compile(ENTRY_ID_PATTERN)
@@ -87,11 +79,15 @@ def check_entries(
 
 
 def new_entries(
-    existing: list[JournalEntry], format: Format, incoming: list[JournalEntry]
+    existing: list[JournalEntry], known: set[str], format: Format, incoming: list[JournalEntry]
 ) -> list[JournalEntry]:
-    """The incoming entries that are not in the journal yet (see the module docstring)."""
+    """The incoming entries that are not in the journal yet (see the module docstring).
+
+    `known`: the ids of the journal's entries, deleted ones included: a deleted entry
+    is not brought back by importing it again.
+    """
     if format == "exback":
-        return new_by_id(existing, incoming)
+        return new_by_id(known, incoming)
     have = Counter((e.created_at, e.text) for e in existing)
     fresh = []
     for entry in incoming:
@@ -172,7 +168,23 @@ def _exback_entry(name: str, number: int, item: Any) -> JournalEntry:
     if mood is not None and not 1 <= mood <= 10:
         _bad(name, number, "mood", f"{mood} is not a whole number from 1 to 10")
     tags = _tags(name, number, entry.get("tags", []), strip_symbol=False)
-    return _entry(name, number, id=entry_id, created_at=created_at, text=text, mood=mood, tags=tags)
+    starred = entry.get("starred", False)
+    if not isinstance(starred, bool):
+        _bad(name, number, "starred", "expected true or false")
+    prompt = entry.get("prompt")
+    if prompt is not None and not isinstance(prompt, str):
+        _bad(name, number, "prompt", "expected null or a string")
+    return _entry(
+        name,
+        number,
+        id=entry_id,
+        created_at=created_at,
+        text=text,
+        mood=mood,
+        tags=tags,
+        starred=starred,
+        prompt=prompt,
+    )
 
 
 def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
@@ -203,10 +215,14 @@ def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
     starred = entry.get("starred", False)
     if not isinstance(starred, bool):
         _bad(name, number, "starred", "expected true or false")
-    if starred and STARRED_TAG not in tags:
-        tags.append(STARRED_TAG)
     return _entry(
-        name, number, id=secrets.token_hex(6), created_at=created_at, text=text, tags=tags
+        name,
+        number,
+        id=secrets.token_hex(6),
+        created_at=created_at,
+        text=text,
+        tags=tags,
+        starred=starred,
     )
 
 

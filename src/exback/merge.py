@@ -50,13 +50,19 @@ def count(snapshot: Snapshot) -> Added:
         added.add("care response shown", len(progress.care_log))
         if progress.safety_plan is not None:
             added.add("safety plan part", len(progress.safety_plan.sections))
+        added.add("letter", len(progress.letters))
     added.add("journal entry", len(snapshot.journal))
     return added
 
 
-def merge_journal(current: list[JournalEntry], incoming: list[JournalEntry]) -> list[JournalEntry]:
-    """Current entries plus incoming ones whose id is new, ordered by time (stable)."""
-    extra = new_by_id(current, incoming)
+def merge_journal(
+    current: list[JournalEntry], known: set[str], incoming: list[JournalEntry]
+) -> list[JournalEntry]:
+    """Current entries plus incoming ones whose id is not `known`, ordered by time (stable).
+
+    `known` holds the ids of deleted entries too: a merge never brings one back.
+    """
+    extra = new_by_id(known, incoming)
     if not extra:
         return current
     return sorted([*current, *extra], key=lambda e: e.created_at)
@@ -105,6 +111,10 @@ def merge_progress(current: Progress, incoming: Progress, now: dt.datetime) -> A
     current.care_log, n = _union(current.care_log, incoming.care_log, lambda c: c.at)
     added.add("care response shown", n)
     added.add("safety plan part", safety_plan.merge(current, incoming))
+    known = {(x.written_at, x.text) for x in current.letters}  # read again or not, the same
+    new_letters = [x for x in incoming.letters if (x.written_at, x.text) not in known]
+    current.letters, n = _union(current.letters, new_letters, lambda x: x.written_at)
+    added.add("letter", n)
     if added.counts:
         current.created_at = min(current.created_at, incoming.created_at)
         current.updated_at = now

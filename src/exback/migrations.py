@@ -33,9 +33,18 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    """v4 adds the letters vault (`letters`); urge events may carry an outcome (all optional)."""
+    out = dict(data)
+    out.setdefault("letters", [])
+    out["schema_version"] = 4
+    return out
+
+
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _v1_to_v2,
     2: _v2_to_v3,
+    3: _v3_to_v4,
 }
 
 

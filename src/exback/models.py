@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import hashlib
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -16,7 +17,20 @@ from pydantic import (
     model_validator,
 )
 
-from exback.text import is_unicode_text
+from exback.bounds import (
+    ENTRY_ID_PATTERN,
+    MAX_CHOICES,
+    MAX_NOTE,
+    MAX_NUMBER,
+    MAX_TAGS,
+    MAX_TEXT,
+    MOOD,
+    check_day,
+    check_moment,
+    check_not_blank,
+    check_tag,
+    check_unicode,
+)
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64)]
 Text = Annotated[str, Field(min_length=1)]
@@ -44,7 +58,10 @@ class Choice(Frozen):
     """One option of a choice or multi question.
 
     `route` switches track; `pause` (in the pressure check) pauses contact steps;
-    `care` names a care response (program.yaml `care:`) shown when it is picked.
+    `care` names a care response (program.yaml `care:`) shown when it is picked;
+    `hold` names a hold (program.yaml `holds:`) that pauses the step until a later
+    day; `waiting` (on a step's outcome question) means there is no outcome yet: the
+    question is asked again on a later day and the next step stays closed.
     """
 
     value: Id
@@ -54,6 +71,8 @@ class Choice(Frozen):
     care: Id | None = None
     min_no_contact_days: Annotated[int, Field(ge=14, le=365)] | None = None
     """Picking it lengthens the shortest no-contact period (e.g. they asked for space)."""
+    hold: Id | None = None
+    waiting: bool = False
 
 
 class _Question(Frozen):
@@ -102,10 +121,13 @@ class ConfirmQuestion(_Question):
     """A care response shown when the answer is yes."""
     care_if_no: Id | None = None
     """A care response shown when the answer is no."""
+    hold_if_no: Id | None = None
+    """A hold (program.yaml `holds:`) when the answer is no: the step pauses."""
 
 
 class ScaleCare(Frozen):
-    """A care response for a scale answer at or below, or at or above, a threshold."""
+    """A care response (or, in `hold:`, a hold) for a scale answer at or below, or at
+    or above, a threshold."""
 
     at_or_below: int | None = None
     at_or_above: int | None = None
@@ -133,6 +155,7 @@ class ScaleQuestion(_Question):
     max_label: Text
     default: int | None = None
     care: list[ScaleCare] = []
+    hold: list[ScaleCare] = []
 
     @model_validator(mode="after")
     def _check(self) -> ScaleQuestion:
@@ -140,10 +163,13 @@ class ScaleQuestion(_Question):
             raise ValueError("a scale needs min < max, at most 20 apart")
         if self.default is not None and not self.min <= self.default <= self.max:
             raise ValueError(f"default must be between {self.min} and {self.max}")
-        for rule in self.care:
-            threshold = rule.at_or_below if rule.at_or_below is not None else rule.at_or_above
-            if threshold is not None and not self.min <= threshold <= self.max:
-                raise ValueError(f"a care threshold must be between {self.min} and {self.max}")
+        for what, rules in (("care", self.care), ("hold", self.hold)):
+            for rule in rules:
+                limit = rule.at_or_below if rule.at_or_below is not None else rule.at_or_above
+                if limit is not None and not self.min <= limit <= self.max:
+                    raise ValueError(
+                        f"a {what} threshold must be between {self.min} and {self.max}"
+                    )
         return self
 
 
@@ -182,6 +208,35 @@ class Requires(Frozen):
     no_contact_complete: bool = False
 
 
+class Waits(Frozen):
+    """A step that ends with an action in the world (a message sent, a conversation).
+
+    The yes/no question `after` records it: yes on a day starts the wait, no means not
+    yet. The `outcomes` questions come after it and are asked on a later day only; an
+    outcome choice marked `waiting` keeps the step waiting and the next step closed.
+    """
+
+    after: Id
+    waiting: Text
+    """The waiting state, with `{date}` for the day of the action: 'sent on {date}...'."""
+    not_yet: Text
+    """Said when the answer to `after` is no."""
+    outcomes: Annotated[list[Id], Field(min_length=1)]
+    silence_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    """After this many days without an outcome, `silence` is said and `offer` offered."""
+    silence: Text | None = None
+    offer: Id | None = None
+    """A step to offer after the silence (the moving-on step)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Waits:
+        if "{date}" not in self.waiting:
+            raise ValueError("waiting must say {date}: the day of the action")
+        if (self.silence_days is None) != (self.silence is None):
+            raise ValueError("give silence_days and silence together")
+        return self
+
+
 class Step(Frozen):
     """One step of the program, loaded from content/steps/<id>.yaml."""
 
@@ -195,6 +250,8 @@ class Step(Frozen):
     requires: Requires = Requires()
     contact: bool = False
     """True when the step involves writing to or meeting the ex."""
+    waits: Waits | None = None
+    """The step ends with an action in the world and waits for what happens."""
     starts_no_contact: bool = False
     """True for the step that starts the no-contact countdown."""
 
@@ -209,6 +266,16 @@ class Route(Frozen):
     """What the no-contact countdown is called on this track."""
     cooling_off_days: Annotated[int, Field(ge=14, le=365)] | None = None
     """After the route switches off, its locks hold this many more days (at least 14)."""
+
+
+class Hold(Frozen):
+    """A pause inside a step (program.yaml `holds:`): an answer that means 'not yet'
+    (not ready, nothing has changed, not ready to hear a no) stops the step there until
+    a later day, with the content's reason and the step that helps."""
+
+    id: Id
+    message: Text
+    see: Id | None = None
 
 
 class CareResponse(Frozen):
@@ -257,6 +324,37 @@ class PressureCheck(Frozen):
     pause_reason: Text
 
 
+class Breathing(Frozen):
+    """A paced breath, in seconds: in, hold, out, repeated `rounds` times."""
+
+    breathe_in: Annotated[int, Field(ge=1, le=10)] = 4
+    hold: Annotated[int, Field(ge=0, le=10)] = 2
+    breathe_out: Annotated[int, Field(ge=1, le=12)] = 6
+    rounds: Annotated[int, Field(ge=1, le=20)] = 5
+
+
+class OwnWords(Frozen):
+    """An answer `exback sos` shows back, as written: which step and question, under what title."""
+
+    step: Id
+    question: Id
+    title: Text
+    missing: Text
+    """What to say when the person has not answered it yet."""
+
+
+class SosContent(Frozen):
+    """content/sos.yaml: the pause, the words shown back and the breathing of `exback sos`."""
+
+    pause_seconds: Annotated[int, Field(ge=1, le=600)] = 120
+    pause_why: Text = (
+        "An urge rises, peaks and passes, usually within minutes. You don't have to do "
+        "anything about it right now."
+    )
+    own_words: list[OwnWords] = []
+    breathing: Breathing = Breathing()
+
+
 class ProgramFile(Frozen):
     """content/program.yaml."""
 
@@ -268,6 +366,7 @@ class ProgramFile(Frozen):
     routes: dict[Id, Route] = {}
     pressure_check: PressureCheck | None = None
     care: list[CareResponse] = []
+    holds: list[Hold] = []
 
 
 class HelpSection(Frozen):
@@ -286,6 +385,19 @@ class HelpNow(Frozen):
     def section(self, section_id: str) -> HelpSection | None:
         """The section with this id, or None."""
         return next((s for s in self.sections if s.id == section_id), None)
+
+
+class WritingPrompt(Frozen):
+    """One writing prompt for `journal add --prompt` (its source: a comment above it)."""
+
+    id: Id
+    text: Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]
+
+
+class WritingPrompts(Frozen):
+    """content/writing_prompts.yaml."""
+
+    prompts: Annotated[list[WritingPrompt], Field(min_length=1)]
 
 
 class CarePhrases(Frozen):
@@ -312,7 +424,9 @@ class Program(Frozen):
     routes: dict[str, Route]
     pressure_check: PressureCheck | None = None
     care: list[CareResponse] = []
+    holds: list[Hold] = []
     care_phrases: CarePhrases | None = None
+    sos: SosContent = SosContent()
 
     def step(self, step_id: str) -> Step | None:
         """The step with this id, or None."""
@@ -322,6 +436,10 @@ class Program(Frozen):
         """The care response with this id, or None."""
         return next((c for c in self.care if c.id == care_id), None)
 
+    def hold(self, hold_id: str) -> Hold | None:
+        """The hold with this id, or None."""
+        return next((h for h in self.holds if h.id == hold_id), None)
+
 
 # --- saved progress ---------------------------------------------------------
 #
@@ -330,80 +448,21 @@ class Program(Frozen):
 # builds these models, and every reader (status, doctor...) validates against
 # them, so nothing can be written that a later command cannot read back.
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-EARLIEST = dt.date(1970, 1, 1)
-"""The first calendar day exback accepts in saved data."""
-LATEST = dt.date(2100, 12, 31)
-"""The last calendar day exback accepts in saved data."""
-MAX_TEXT = 1 << 20
-"""Characters in one journal entry or one answer (a mebibyte of letters)."""
-MAX_NOTE = 10_000
-"""Characters in one check-in note or no-contact note or reason."""
-MAX_TAG = 50
-"""Characters in one journal tag."""
-MAX_TAGS = 50
-"""Tags on one journal entry."""
-MAX_CHOICES = 100
-"""Values in one multiple-choice answer."""
-MAX_NUMBER = 1_000_000
-"""The largest whole number (either sign) an answer may hold."""
-ENTRY_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-
-
-def _unicode(text: str) -> str:
-    if not is_unicode_text(text):
-        raise ValueError("not valid Unicode text (a lone surrogate such as \\ud800)")
-    return text
-
-
-def _not_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("empty text")
-    return text
-
-
-def _day_in_range(day: dt.date) -> dt.date:
-    if not EARLIEST <= day <= LATEST:
-        raise ValueError(f"dates must be from {EARLIEST} to {LATEST}")
-    return day
-
-
-def _moment_in_range(moment: dt.datetime) -> dt.datetime:
-    # The wall-clock day is checked, not the UTC one: converting 9999-12-31 with a
-    # negative offset to UTC is exactly the overflow this bound prevents.
-    _day_in_range(moment.date())
-    return moment
-
-
-def valid_tag(tag: str) -> bool:
-    """1 to MAX_TAG characters of valid Unicode, no spaces or control characters."""
-    return (
-        0 < len(tag) <= MAX_TAG
-        and is_unicode_text(tag)
-        and not any(c.isspace() or ord(c) < 32 for c in tag)
-    )
-
-
-def _tag(tag: str) -> str:
-    if not valid_tag(tag):
-        raise ValueError(f"a tag is 1 to {MAX_TAG} characters, no spaces or control characters")
-    return tag
-
-
-Day = Annotated[dt.date, AfterValidator(_day_in_range)]
+Day = Annotated[dt.date, AfterValidator(check_day)]
 """A calendar day from EARLIEST to LATEST."""
-Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_range)]
+Moment = Annotated[AwareDatetime, AfterValidator(check_moment)]
 """A date-time with a UTC offset, on a day from EARLIEST to LATEST."""
-AnyText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_unicode)]
+AnyText = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(check_unicode)]
 """Saved text that may be empty (an optional answer)."""
-EntryText = Annotated[AnyText, AfterValidator(_not_blank)]
+EntryText = Annotated[AnyText, AfterValidator(check_not_blank)]
 """Saved text that must say something (a journal entry)."""
 NoteText = Annotated[
-    str, Field(max_length=MAX_NOTE), AfterValidator(_unicode), AfterValidator(_not_blank)
+    str, Field(max_length=MAX_NOTE), AfterValidator(check_unicode), AfterValidator(check_not_blank)
 ]
 """A check-in note, or a no-contact note or reason."""
-Tag = Annotated[str, AfterValidator(_tag)]
+Tag = Annotated[str, AfterValidator(check_tag)]
 EntryId = Annotated[str, Field(pattern=ENTRY_ID_PATTERN)]
 Number = Annotated[StrictInt, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]
 AnswerValue = (
@@ -459,13 +518,28 @@ class NoContactRun(Saved):
     end_reason: Literal["slip", "restart"] | None = None
 
 
+Outcome = Literal["held", "contacted", "unsure"]
+"""How an urge met in `exback sos` ended: I held on, I contacted them, I'm not sure yet."""
+Trigger = Literal["night", "alcohol", "social_media", "saw_them", "date", "other"]
+"""What came before an urge, as the person tagged it."""
+FeltAfter = Literal["better", "same", "worse", "unknown"]
+"""The next day's answer to "How did you feel an hour after?"."""
+
+
 class NoContactEvent(Saved):
-    """An urge resisted, a logistics exception, or a slip; never erased."""
+    """An urge resisted, a logistics exception, or a slip; never erased.
+
+    An urge met in `exback sos` also keeps its outcome, its triggers and, once
+    asked the next day, how the person felt an hour after.
+    """
 
     kind: Literal["urge", "exception", "slip"]
     on: Day
     at: Moment
     note: NoteText | None = None
+    outcome: Outcome | None = None
+    triggers: list[Trigger] = []
+    felt_after: FeltAfter | None = None
 
 
 class NoContactRecord(Saved):
@@ -484,7 +558,7 @@ class Checkin(Saved):
 
     on: Day
     at: Moment
-    mood: Annotated[int, Field(ge=1, le=10)]
+    mood: Annotated[int, Field(ge=MOOD[0], le=MOOD[1])]
     urge: Annotated[int, Field(ge=0, le=10)]
     note: NoteText | None = None
 
@@ -521,6 +595,19 @@ class SafetyPlan(Saved):
     sections: dict[Id, Answer] = {}
 
 
+class Letter(Saved):
+    """A letter to them, written and never sent, held for a day before it is read again."""
+
+    written_at: Moment
+    text: EntryText
+    during_urge: bool = False
+    """Written in `exback sos` (else with `letters add`)."""
+    offered_at: Moment | None = None
+    """When `start` offered to read it again, once the hold had passed."""
+    reread_at: Moment | None = None
+    """When it was first read again after the hold."""
+
+
 class Progress(Saved):
     """progress.json: everything but the journal."""
 
@@ -536,6 +623,8 @@ class Progress(Saved):
     """The step the walk was in when it stopped; `start` carries on there."""
     care_log: list[CareShown] = []
     safety_plan: SafetyPlan | None = None
+    letters: list[Letter] = []
+    """Letters written and never sent, oldest first (letters.py keeps them)."""
 
     def active_routes(self) -> set[str]:
         """Routes whose latest change switched them on."""
@@ -546,13 +635,58 @@ class Progress(Saved):
 
 
 class JournalEntry(Saved):
-    """One line of journal.jsonl."""
+    """One journal entry: a line of journal.jsonl (see journal.py for the other kinds)."""
 
     id: EntryId
     created_at: Moment
     text: EntryText
-    mood: Annotated[int, Field(ge=1, le=10)] | None = None
+    mood: Annotated[int, Field(ge=MOOD[0], le=MOOD[1])] | None = None
     tags: Annotated[list[Tag], Field(max_length=MAX_TAGS)] = []
+    starred: StrictBool = False
+    prompt: Annotated[str, Field(max_length=MAX_NOTE), AfterValidator(check_unicode)] | None = None
+    """The writing prompt the entry answers, if one was asked for."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_id(cls, data: Any) -> Any:
+        # Entries have always been written with an id; a line written by hand may lack
+        # one. Its id is then derived from its moment and text, so it is the same at
+        # every read and survives a compaction (which writes it out).
+        if isinstance(data, dict) and "id" not in data:
+            moment, text = data.get("created_at"), data.get("text")
+            if isinstance(moment, str) and isinstance(text, str):
+                digest = hashlib.sha256(f"{moment}\n{text}".encode("utf-8", "replace"))
+                data = {**data, "id": digest.hexdigest()[:12]}
+        return data
+
+
+class JournalHeader(Saved):
+    """The first line of a journal written in date order with `late` marks (format 2)."""
+
+    kind: Literal["journal"]
+    format: Literal[2]
+
+
+class JournalEdit(JournalEntry):
+    """A new version of an entry: it supersedes every earlier line with its id."""
+
+    kind: Literal["edit"]
+    edited_at: Moment
+    late: StrictBool = False
+
+
+class LateEntry(JournalEntry):
+    """An entry line marked `late`: older than an entry written before it."""
+
+    late: StrictBool
+
+
+class JournalDelete(Saved):
+    """A deletion (`erased` once compacted): the entry with this id is gone; no text kept."""
+
+    kind: Literal["delete", "erased"]
+    id: EntryId
+    deleted_at: Moment
 
 
 def duplicate_ids(entries: list[JournalEntry]) -> list[str]:

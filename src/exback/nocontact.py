@@ -8,6 +8,7 @@ day and starts a new one from it; nothing is ever erased.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -120,7 +121,8 @@ def summarise(record: NoContactRecord, today: dt.date) -> Summary:
     """The countdown of the current run plus the whole history's numbers."""
     current = record.runs[-1]
     streaks = [kept_days(run, today) for run in record.runs]
-    kinds = [e.kind for e in record.events]
+    # an urge whose outcome is "not sure yet" (exback sos) was not (yet) resisted
+    kinds = [e.kind for e in record.events if e.outcome != "unsure"]
     return Summary(
         countdown=Countdown(current.started_on, current.days, today),
         current_streak=streaks[-1],
@@ -133,19 +135,41 @@ def summarise(record: NoContactRecord, today: dt.date) -> Summary:
     )
 
 
-def day_kind(record: NoContactRecord, day: dt.date) -> DayKind:
-    """One calendar day: its most serious event, else kept or outside a period."""
-    kinds = {e.kind for e in record.events if e.on == day}
-    for kind in ("slip", "exception", "urge"):
-        if kind in kinds:
-            return kind
+SERIOUS: tuple[EventKind, ...] = ("slip", "exception", "urge")
+"""Event kinds, the most serious first: a day with several shows the first."""
+
+
+def day_kinds(record: NoContactRecord) -> Callable[[dt.date], DayKind]:
+    """Each calendar day's kind: its most serious event, else kept or outside a period.
+
+    Indexed once by day (the events of each day, the days each run kept), so a
+    calendar of years costs one pass over the history rather than one per day.
+    """
+    events: dict[dt.date, set[str]] = {}
+    for event in record.events:
+        events.setdefault(event.on, set()).add(event.kind)
+    kept: set[dt.date] = set()
     for run in record.runs:
         end = run.started_on + dt.timedelta(days=run.days)
         if run.ended_on is not None:
             end = min(end, run.ended_on)
-        if run.started_on <= day < end:
-            return "kept"
-    return "outside"
+        kept.update(
+            run.started_on + dt.timedelta(days=i) for i in range((end - run.started_on).days)
+        )
+
+    def kind(day: dt.date) -> DayKind:
+        kinds = events.get(day, ())
+        for serious in SERIOUS:
+            if serious in kinds:
+                return serious
+        return "kept" if day in kept else "outside"
+
+    return kind
+
+
+def day_kind(record: NoContactRecord, day: dt.date) -> DayKind:
+    """One calendar day's kind (see `day_kinds`)."""
+    return day_kinds(record)(day)
 
 
 def calendar_weeks(record: NoContactRecord, last: dt.date) -> list[list[dt.date | None]]:
@@ -181,13 +205,14 @@ def calendar(record: NoContactRecord, today: dt.date) -> list[Week]:
 
     Every view of it (`exback nocontact`, its JSON, the Markdown report) uses this.
     """
+    kind = day_kinds(record)
     weeks = []
     for week in calendar_weeks(record, calendar_end(record, today)):
         first = next(d for d in week if d is not None)
         weeks.append(
             Week(
                 monday=first - dt.timedelta(days=first.weekday()),
-                days=[(d, day_kind(record, d)) if d is not None else None for d in week],
+                days=[(d, kind(d)) if d is not None else None for d in week],
             )
         )
     return weeks

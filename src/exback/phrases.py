@@ -20,9 +20,10 @@ phrase nor a gap crosses the end of a sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from exback.models import CarePhrases
+from functools import cached_property
+from typing import Protocol
 
 GAP = 4
 # Common contractions, with or without the apostrophe, spelt out. Text is matched
@@ -133,10 +134,51 @@ class _Phrase:
     words: frozenset[str]
     prefixes: tuple[str, ...]
 
-    def may_match(self, words: frozenset[str]) -> bool:
-        return not self.words.isdisjoint(words) or (
-            bool(self.prefixes) and any(w.startswith(self.prefixes) for w in words)
+
+@dataclass(frozen=True)
+class _Index:
+    """Which phrases (by position) each anchor word and each anchor prefix belongs to, so
+    that a text's words name the phrases it could match in a few lookups."""
+
+    words: dict[str, tuple[int, ...]]
+    prefixes: dict[str, tuple[int, ...]]
+    lengths: tuple[int, ...]
+    """The lengths of the prefixes: only those are looked up."""
+    seen: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+    """What each word of a text looked up so far anchors (notes share most of their words)."""
+
+    @classmethod
+    def of(cls, phrases: tuple[_Phrase, ...]) -> _Index:
+        words: dict[str, list[int]] = {}
+        prefixes: dict[str, list[int]] = {}
+        for i, phrase in enumerate(phrases):
+            for word in phrase.words:
+                words.setdefault(word, []).append(i)
+            for prefix in phrase.prefixes:
+                prefixes.setdefault(prefix, []).append(i)
+        return cls(
+            {k: tuple(v) for k, v in words.items()},
+            {k: tuple(v) for k, v in prefixes.items()},
+            tuple(sorted({len(p) for p in prefixes})),
         )
+
+    def candidates(self, phrases: tuple[_Phrase, ...], words: frozenset[str]) -> list[_Phrase]:
+        """The phrases whose anchor is among `words` (a word, or a word's prefix), in order."""
+        found: set[int] = set()
+        for word in words:
+            anchored = self.seen.get(word)
+            if anchored is None:
+                anchored = self.seen[word] = self._anchored(word)
+            found.update(anchored)
+        return [phrases[i] for i in sorted(found)]
+
+    def _anchored(self, word: str) -> tuple[int, ...]:
+        found = list(self.words.get(word, ()))
+        for length in self.lengths:
+            if length > len(word):
+                break
+            found += self.prefixes.get(word[:length], ())
+        return tuple(found)
 
 
 def _phrase(phrase: str) -> _Phrase:
@@ -158,6 +200,10 @@ class Matcher:
     phrases: tuple[_Phrase, ...]
     near_misses: tuple[_Phrase, ...]
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _indexes(self) -> tuple[_Index, _Index]:
+        return _Index.of(self.phrases), _Index.of(self.near_misses)
 
     def matches(self, text: str) -> bool:
         """Whether the text holds a phrase of danger or despair (not a near-miss)."""
@@ -181,16 +227,14 @@ class Matcher:
 
     def _match(self, padded: str) -> str | None:
         words = frozenset(padded.split())
+        by_phrase, by_miss = self._indexes
         # spans without their bounding spaces, so that neighbours do not overlap
         misses = [
             (m.start() + 1, m.end() - 1)
-            for p in self.near_misses
-            if p.may_match(words)
+            for p in by_miss.candidates(self.near_misses, words)
             for m in _all_matches(self._pattern(p), padded)
         ]
-        for phrase in self.phrases:
-            if not phrase.may_match(words):
-                continue
+        for phrase in by_phrase.candidates(self.phrases, words):
             for m in _all_matches(self._pattern(phrase), padded):
                 start, end = m.start() + 1, m.end() - 1
                 if not any(s < end and start < e for s, e in misses):
@@ -210,7 +254,24 @@ def _all_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         pos = m.start() + 1
 
 
-def compile_phrases(phrases: CarePhrases) -> Matcher:
+class PhraseList(Protocol):
+    """What a matcher is made of: `CarePhrases` (models.py), or `CachedPhrases`."""
+
+    @property
+    def phrases(self) -> Sequence[str]: ...
+    @property
+    def except_(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class CachedPhrases:
+    """The phrase lists of a validated `CarePhrases`, read back from the program cache."""
+
+    phrases: list[str]
+    except_: list[str]
+
+
+def compile_phrases(phrases: PhraseList) -> Matcher:
     """A matcher for a validated phrase list."""
     return Matcher(
         tuple(_phrase(p) for p in phrases.phrases),

@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from exback.bounds import MAX_TEXT
 from exback.models import (
-    MAX_TEXT,
     Answer,
     CareResponse,
     CareShown,
@@ -34,7 +34,7 @@ from exback.nocontact import Countdown
 from exback.text import is_unicode_text
 from exback.words import in_days
 
-Status = Literal["done", "in_progress", "available", "locked"]
+Status = Literal["done", "in_progress", "available", "waiting", "locked"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,9 @@ def step_state(program: Program, progress: Progress, step: Step, today: dt.date)
                 f"opens on {cd.ends_on.isoformat()}, {in_days(cd.days_remaining)}, "
                 "when no contact is complete",
             )
+    pause = step_pause(program, step, progress, today)
+    if pause is not None and not pause.due:
+        return StepState(step, "waiting" if pause.kind == "waiting" else "locked", pause.reason)
     if step.contact and program.pressure_check and paused_today(progress, today):
         return StepState(step, "locked", program.pressure_check.pause_reason.strip())
     if saved is not None and (saved.answers or saved.actions_done):
@@ -116,8 +119,9 @@ def paused_today(progress: Progress, today: dt.date) -> bool:
 
 
 def needs_pressure_check(program: Program, progress: Progress, step: Step, today: dt.date) -> bool:
-    """A contact step asks the pressure check before it opens: each step, each day."""
-    if not step.contact or program.pressure_check is None:
+    """A contact step asks the pressure check before it opens: each step, each day; not
+    once its action is done (only what happened next is left to ask)."""
+    if not step.contact or program.pressure_check is None or acted_on(step, progress):
         return False
     return not any(r.on == today and step.id in r.steps for r in progress.pressure_checks)
 
@@ -179,8 +183,185 @@ def unanswered(step: Step, progress: Progress) -> list[Question]:
 
 
 def is_complete(step: Step, progress: Progress) -> bool:
-    """Every required question of the step has an answer."""
-    return all(not q.required for q in unanswered(step, progress))
+    """Every required question of the step has an answer, and none of them pauses it."""
+    return all(not q.required for q in unanswered(step, progress)) and (
+        _stop(step, progress) is None
+    )
+
+
+# --- pauses inside a step: a hold, an action not done yet, waiting for what happens ----
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Where a step stops, why, and from which day `question` is asked again.
+
+    A hold (not ready, nothing has changed) and waiting for what happened after an
+    action are asked again from a later day; 'not yet' (the action is still to do)
+    from today. Until then the questions after `question` are not asked.
+    """
+
+    kind: Literal["hold", "not_yet", "waiting"]
+    step: Step
+    question: Question
+    asks_from: dt.date
+    today: dt.date
+    message: str
+    since: dt.date | None = None
+    """Waiting: the day of the action."""
+    see: Step | None = None
+    """A hold: the step that helps."""
+    silence: str | None = None
+    """Waiting past the content's silence period: what to say about it."""
+    offer: Step | None = None
+    """With `silence`: the step to offer (moving on)."""
+
+    @property
+    def due(self) -> bool:
+        """Whether `question` may be asked again today."""
+        return self.today >= self.asks_from
+
+    @property
+    def reason(self) -> str:
+        """The pause in plain words, for a step list or a refused answer."""
+        if self.kind == "waiting":
+            return f"{self.message}; the next questions open on {self.asks_from.isoformat()}"
+        if self.kind == "hold":
+            see = f" The step that helps: '{self.see.title}'." if self.see else ""
+            return f"paused until {self.asks_from.isoformat()}: {self.message.strip()}{see}"
+        return self.message.strip()
+
+
+def acted_on(step: Step, progress: Progress) -> dt.date | None:
+    """The day the step's action happened (its `waits.after` answered yes), or None."""
+    saved = progress.steps.get(step.id)
+    if step.waits is None or saved is None:
+        return None
+    answer = saved.answers.get(step.waits.after)
+    return answer.answered_at.date() if answer is not None and answer.value is True else None
+
+
+def _hold_id(question: Question, value: Any) -> str | None:
+    """The hold an answer brings, or None."""
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        picked = value if isinstance(value, list) else [value]
+        return next((c.hold for c in question.choices if c.hold and c.value in picked), None)
+    if isinstance(question, ConfirmQuestion) and value is False:
+        return question.hold_if_no
+    if isinstance(question, ScaleQuestion) and isinstance(value, int):
+        return next((r.response for r in question.hold if r.matches(value)), None)
+    return None
+
+
+def _is_waiting(question: Question, value: Any) -> bool:
+    return isinstance(question, ChoiceQuestion) and any(
+        c.waiting and c.value == value for c in question.choices
+    )
+
+
+def _stop(
+    step: Step, progress: Progress
+) -> tuple[Literal["hold", "not_yet", "waiting"], Question, Answer | None, dt.date | None] | None:
+    """The first answer, in question order, that pauses the step (see `Pause`)."""
+    saved = progress.steps.get(step.id)
+    if saved is None:
+        return None
+    waits = step.waits
+    acted: dt.date | None = None
+    for question in step.questions:
+        answer = saved.answers.get(question.id)
+        if waits is not None and question.id == waits.after:
+            if answer is None:
+                return None
+            if answer.value is not True:
+                return "not_yet", question, answer, None
+            acted = answer.answered_at.date()
+        elif waits is not None and question.id in waits.outcomes:
+            if acted is None:
+                return None
+            if (answer is None and question.required) or (
+                answer is not None and _is_waiting(question, answer.value)
+            ):
+                return "waiting", question, answer, acted
+        elif answer is not None and _hold_id(question, answer.value):
+            return "hold", question, answer, None
+    return None
+
+
+def step_pause(program: Program, step: Step, progress: Progress, today: dt.date) -> Pause | None:
+    """Where the step is paused, or None (see `Pause`)."""
+    found = _stop(step, progress)
+    if found is None:
+        return None
+    kind, question, answer, acted = found
+    waits = step.waits
+    if kind == "hold":
+        assert answer is not None
+        hold = program.hold(_hold_id(question, answer.value) or "")
+        see = program.step(hold.see) if hold and hold.see else None
+        day = answer.answered_at.date() + dt.timedelta(days=1)
+        return Pause("hold", step, question, day, today, hold.message if hold else "", see=see)
+    assert waits is not None
+    if kind == "not_yet":
+        return Pause("not_yet", step, question, today, today, waits.not_yet)
+    assert acted is not None
+    last = answer.answered_at.date() if answer is not None else acted
+    silent = waits.silence_days is not None and (today - acted).days >= waits.silence_days
+    return Pause(
+        "waiting",
+        step,
+        question,
+        max(acted, last) + dt.timedelta(days=1),
+        today,
+        waits.waiting.replace("{date}", acted.isoformat()),
+        since=acted,
+        silence=waits.silence if silent else None,
+        offer=program.step(waits.offer) if silent and waits.offer else None,
+    )
+
+
+def waiting(program: Program, progress: Progress, today: dt.date) -> list[Pause]:
+    """The steps waiting for what happens after their action, in program order."""
+    pauses = (step_pause(program, step, progress, today) for step in program.steps)
+    return [p for p in pauses if p is not None and p.kind == "waiting"]
+
+
+def open_questions(
+    program: Program, step: Step, progress: Progress, today: dt.date
+) -> list[Question]:
+    """The questions to ask in the step today, in order: the unanswered ones, and a
+    paused one once its day has come; none past a pause."""
+    pause = step_pause(program, step, progress, today)
+    if pause is None:
+        return unanswered(step, progress)
+    if not pause.due:
+        return []
+    cut = step.questions.index(pause.question)
+    before = [q for q in unanswered(step, progress) if step.questions.index(q) < cut]
+    return [*before, pause.question]
+
+
+def not_now(
+    program: Program, step: Step, question: Question, progress: Progress, today: dt.date
+) -> str | None:
+    """Why `question` cannot be answered today (a pause before it, or an outcome whose
+    action has not happened), or None when it can."""
+    waits = step.waits
+    if waits is not None and question.id in waits.outcomes and acted_on(step, progress) is None:
+        after = next(q for q in step.questions if q.id == waits.after)
+        return (
+            f"what happened is asked on a day after the answer yes to {waits.after!r} "
+            f"({after.prompt})"
+        )
+    pause = step_pause(program, step, progress, today)
+    if pause is None:
+        return None
+    here, cut = step.questions.index(question), step.questions.index(pause.question)
+    if here < cut or (here == cut and pause.due):
+        return None
+    if pause.due:
+        return f"answer {pause.question.id!r} first ({pause.question.prompt})"
+    return pause.reason
 
 
 def check_answer(question: Question, value: Any) -> Any:

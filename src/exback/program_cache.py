@@ -6,7 +6,10 @@ millisecond) so a tampered file can at worst be a cache miss or a content error
 in the same shape the YAML would give. One file per content folder, in the user
 cache dir. It is used only when its key matches: the content files' paths,
 sizes, mtimes, ctimes and inodes, exback's own model and loader source files (so
-an upgrade or an edit invalidates it), and the Python and pydantic versions.
+an upgrade or an edit invalidates it), Python's version and pydantic's (the stamp
+of its version.py, read without importing pydantic). `cached_care_phrases` takes
+only the care phrase lists from the same checked file, without pydantic, for the
+commands that match a note (`journal add`) on the fast path.
 
 Nothing from the file is parsed before its key line matches, and nothing is read
 unless the cache folder and the file are the user's own: not a symlink, owned by
@@ -20,18 +23,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import stat
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exback.errors import StorageError
-from exback.models import Program
 from exback.paths import PROGRAM_FILE, STEPS_DIR
+from exback.phrases import CachedPhrases
 from exback.safefile import MiB, UnsafeFileError, make_private_dirs, open_checked
 from exback.storage import write_file_atomic
+
+if TYPE_CHECKING:
+    from exback.models import Program
 
 FORMAT = 2
 LIMIT = 32 * MiB
@@ -40,7 +47,7 @@ LIMIT = 32 * MiB
 def load_program(content_dir: Path, cache_dir: Path) -> Program:
     """The program in content_dir, from the cache when it is current."""
     key = _key(content_dir)
-    path = cache_dir / f"program-{_digest(str(content_dir.resolve()))}.json"
+    path = _path(content_dir, cache_dir)
     cached = _read(path, key)
     if cached is not None:
         return cached
@@ -51,25 +58,37 @@ def load_program(content_dir: Path, cache_dir: Path) -> Program:
     return program
 
 
+def _path(content_dir: Path, cache_dir: Path) -> Path:
+    return cache_dir / f"program-{_digest(str(content_dir.resolve()))}.json"
+
+
 def _key(content_dir: Path) -> str:
-    import pydantic
 
     # help_now.yaml too: care responses are checked against its section ids
     files = [content_dir / PROGRAM_FILE, content_dir / "help_now.yaml"]
     files.append(content_dir / "care_phrases.yaml")
+    files.append(content_dir / "sos.yaml")
     steps = content_dir / STEPS_DIR
     with contextlib.suppress(OSError):  # no steps/ folder: load_program reports it
         files += sorted(steps / name for name in os.listdir(steps) if name.endswith(".yaml"))
     here = Path(__file__).parent
-    code = [here / "models.py", here / "content.py"]
+    code = [here / "models.py", here / "bounds.py", here / "content.py"]
     key = [
         FORMAT,
         sys.version,
-        pydantic.VERSION,
+        _pydantic_version(),
         [_stamp(p) for p in code],
         [_stamp(p) for p in files],
     ]
     return json.dumps(key)  # ASCII: undecodable path bytes come out as \udcxx escapes
+
+
+def _pydantic_version() -> str:
+    """pydantic's version, read from its package without importing it (the fast path)."""
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or spec.origin is None:
+        return "?"
+    return json.dumps(_stamp(Path(spec.origin).with_name("version.py")))
 
 
 def _stamp(path: Path) -> list[Any]:
@@ -93,7 +112,42 @@ def _own_folder(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
+def cached_care_phrases(content_dir: Path, cache_dir: Path) -> CachedPhrases | None:
+    """The care phrases of the cached program, without pydantic; None unless cached and current.
+
+    The cache holds a program validated when it was written (and is checked as
+    `load_program` checks it: current key, the user's own file), so its phrase lists
+    are taken as they are. `journal add` and `checkin` match notes with them.
+    """
+    body = _body(_path(content_dir, cache_dir), _key(content_dir))
+    if body is None:
+        return None
+    try:
+        found = json.loads(body).get("care_phrases")
+        lists = [found["phrases"], found["except"]]
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return None
+    if not all(isinstance(x, list) and all(isinstance(p, str) for p in x) for x in lists):
+        return None
+    return CachedPhrases(phrases=lists[0], except_=lists[1])
+
+
 def _read(path: Path, key: str) -> Program | None:
+    body = _body(path, key)
+    if body is None:
+        return None
+    from pydantic import ValidationError
+
+    from exback.models import Program
+
+    try:
+        return Program.model_validate_json(body)
+    except ValidationError:
+        return None
+
+
+def _body(path: Path, key: str) -> bytes | None:
+    """The cached program's JSON, if the file is safe to read and its key is current."""
     if not _own_folder(path.parent):
         return None
     try:
@@ -107,13 +161,7 @@ def _read(path: Path, key: str) -> Program | None:
         first = handle.readline(len(key) + 2)
         if first != key.encode("ascii") + b"\n":
             return None  # stale or foreign: nothing more of it is read
-        body = handle.read(LIMIT)
-    from pydantic import ValidationError
-
-    try:
-        return Program.model_validate_json(body)
-    except ValidationError:
-        return None
+        return handle.read(LIMIT)
 
 
 def _write(path: Path, key: str, program: Program) -> None:

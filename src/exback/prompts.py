@@ -21,6 +21,11 @@ Keys, named under every question:
   memory file system such as /dev/shm when the data is encrypted: `private`).
 
 A passphrase is read with `secret`: nothing is echoed, not even stars.
+
+No prompt asks the terminal where its cursor is (a cursor-position request,
+ESC [ 6 n). prompt_toolkit asks to size menus and bottom toolbars, which these
+one-line prompts do not have; and in a terminal that never answers, each new prompt
+would ask again and then wait a second for the answer (`_no_cursor_requests`).
 """
 
 from __future__ import annotations
@@ -224,6 +229,167 @@ class Prompter:
         reading = Reading(how, lambda t: _number(t, least, 365), kept=str(suggested))
         return int(self._read(lines, "How many days will your no-contact period be?", reading))
 
+    def go_on(self) -> None:
+        """Wait for Enter, so that what was just shown can be read before it scrolls away."""
+        self._read([], "Enter to go on", Reading("Enter to go on", lambda text: None))
+
+    def wait(
+        self,
+        seconds: float,
+        frame: Callable[[float], RenderableType],
+        line: Callable[[float], str],
+        marks: Sequence[float],
+        how: str,
+    ) -> bool:
+        """Show a timed exercise for `seconds`; True when it ran its course, False when ended.
+
+        `frame(elapsed)` is drawn again and again (an animation); with --no-color,
+        NO_COLOR or TERM=dumb nothing moves: `line(mark)` is printed once at each of
+        `marks` (seconds from the start) instead, a plain line a screen reader reads
+        once. Enter ends it early; Ctrl-G shows help now while the time runs on;
+        Ctrl-C or Ctrl-D stops (`Interrupted`). Only the clock is read here: what
+        to show at each moment is the caller's (pacing.py).
+        """
+        import time
+
+        begin = time.monotonic()
+
+        def elapsed() -> float:
+            return time.monotonic() - begin
+
+        then = " then Enter" if self.ui.dumb else ""
+        keys = [how] + ([f"Ctrl-G{then} help now"] if self.on_help is not None else [])
+        printed: set[float] = set()
+        while True:
+            run = self._wait_line if self.ui.dumb else self._wait_prompt
+            ended = run(seconds, elapsed, frame, line, marks, printed, " · ".join(keys))
+            if ended == "stop":
+                raise Interrupted(self.stop_message)
+            if ended != "help":
+                return ended == "done"
+            assert self.on_help is not None
+            self.on_help()
+            if elapsed() >= seconds:
+                return True
+
+    def _wait_prompt(
+        self,
+        seconds: float,
+        elapsed: Callable[[], float],
+        frame: Callable[[float], RenderableType],
+        line: Callable[[float], str],
+        marks: Sequence[float],
+        printed: set[float],
+        keys: str,
+    ) -> str:
+        import asyncio
+        import functools
+
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.application import run_in_terminal
+        from prompt_toolkit.formatted_text import ANSI
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.output import ColorDepth
+
+        plain = self.ui.plain
+        bindings = KeyBindings()
+        for key, name in (("c-c", "stop"), ("c-d", "stop"), ("c-g", "help")):
+            if name == "help" and self.on_help is None:
+                continue
+            bindings.add(key)(lambda event, name=name: event.app.exit(result=name))
+
+        def message() -> Any:
+            shown = [self._dim(keys)] if plain else [frame(elapsed()), self._dim(keys)]
+            return ANSI(self._ansi(shown) + ARROW)
+
+        session: Any = PromptSession(
+            message,
+            key_bindings=bindings,
+            refresh_interval=0 if plain else 0.2,
+            style=_style(plain),
+            color_depth=ColorDepth.DEPTH_1_BIT if plain else None,
+        )
+
+        say = self._say
+
+        async def timer() -> None:
+            for mark in marks if plain else ():
+                await asyncio.sleep(max(0.0, mark - elapsed()))
+                if mark not in printed:
+                    printed.add(mark)
+                    await run_in_terminal(functools.partial(say, line(mark)))
+            await asyncio.sleep(max(0.0, seconds - elapsed()))
+            session.app.exit(result="done")
+
+        if plain:  # what is due now is said at once, before any key can end the wait
+            self.ui.out.print()
+            for mark in marks:
+                if mark <= elapsed() and mark not in printed:
+                    printed.add(mark)
+                    say(line(mark))
+        try:
+            result = session.prompt(pre_run=lambda: session.app.create_background_task(timer()))
+        except (KeyboardInterrupt, EOFError):
+            return "stop"
+        return result if result in ("done", "stop", "help") else "early"
+
+    def _wait_line(
+        self,
+        seconds: float,
+        elapsed: Callable[[], float],
+        frame: Callable[[float], RenderableType],
+        line: Callable[[float], str],
+        marks: Sequence[float],
+        printed: set[float],
+        keys: str,
+    ) -> str:
+        """TERM=dumb: a plain line at each mark; a line typed (Enter) ends the wait."""
+        import select
+        import sys
+
+        self._say(keys)
+        pending = [m for m in marks if m not in printed] + [float(seconds)]
+        for mark in pending:
+            while True:
+                left = mark - elapsed()
+                if left <= 0:
+                    break
+                ready, _, _ = select.select([sys.stdin], [], [], left)
+                if ready:
+                    typed = sys.stdin.readline()
+                    if not typed:
+                        return "stop"
+                    return "help" if typed.rstrip("\n").endswith("\x07") else "early"
+            if mark == seconds:
+                return "done"
+            printed.add(mark)
+            self._say(line(mark))
+        return "done"
+
+    def _say(self, text: str) -> None:
+        """A plain line, wrapped to the terminal by words, inert."""
+        self.ui.out.print(self._text(text))
+        self.ui.out.file.flush()
+
+    def _ansi(self, parts: list[RenderableType]) -> str:
+        """Rich renderables as text with terminal codes, at the terminal's width."""
+        import io
+
+        from rich.console import Console, Group
+
+        buffer = io.StringIO()
+        width = shutil.get_terminal_size((80, 24)).columns
+        console = Console(
+            file=buffer,
+            width=width,
+            force_terminal=True,
+            color_system=None if self.ui.plain else "standard",
+            highlight=False,
+            emoji=False,
+        )
+        console.print(Group(*parts))
+        return buffer.getvalue()
+
     # --- the machinery -----------------------------------------------------------------
 
     def _read(
@@ -315,6 +481,7 @@ class Prompter:
                     raise ValidationError(len(document.text), str(exc)) from None
 
         plain = self.ui.plain
+        _no_cursor_requests()
         prompt = questionary.text(
             label,
             default=filled,
@@ -409,6 +576,16 @@ def memory_tempdir() -> Iterator[str | None]:
         yield folder
     finally:
         tempfile.tempdir = before
+
+
+def _no_cursor_requests() -> None:
+    """Make this session's terminal output send no cursor-position requests (see above)."""
+    from prompt_toolkit.application.current import get_app_session
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    output = get_app_session().output
+    if isinstance(output, Vt100_Output):
+        output.enable_cpr = False
 
 
 def _visible_controls() -> Any:

@@ -7,6 +7,7 @@ User and content text always goes through `user_text` (inert, never markup).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from exback.words import count, countdown_line, countdown_sentence
@@ -14,50 +15,156 @@ from exback.words import count, countdown_line, countdown_sentence
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from rich.console import Console
+    from rich.console import Console, RenderableType
     from rich.text import Text
 
     from exback.commands.archive import ResetPlan
     from exback.commands.care import HelpNowShown
     from exback.commands.doctor import Report
-    from exback.commands.journal import Imported
+    from exback.commands.journal import CompactResult, Imported, Listed, StatsResult, Tags
+    from exback.commands.letters import Kept, Shown
+    from exback.commands.letters import Listed as LettersListed
     from exback.commands.nocontact import CheckedIn, CountdownView, Logged, Started
+    from exback.commands.sos import OwnWords
     from exback.commands.start import AnswersApplied
     from exback.commands.status import Validated
     from exback.models import (
+        Breathing,
         CareResponse,
         HelpNow,
         JournalEntry,
+        Letter,
+        MultilineQuestion,
+        MultiQuestion,
+        NoContactEvent,
         PressureCheck,
         Route,
         SafetyPlan,
         Step,
         StepProgress,
     )
+    from exback.pacing import Breath
+    from exback.program import Pause
     from exback.ui import UI
+    from exback.urges import Patterns
 
 # --- journal, import, export, restore, reset -------------------------------------------
 
 
-def journal_entries(ui: UI, entries: list[JournalEntry]) -> None:
-    """Entries for a person: date, mood and tags, then the text, inert."""
+def journal_entries(ui: UI, listed: Listed) -> None:
+    """Entries for a person: id, date, mood, tags and star, then the text, inert."""
     from rich.text import Text
 
+    from exback.journal import short_id
     from exback.ui import local_time, user_text
 
-    if not entries:
-        ui.out.print('Your journal is empty. Add a note with: exback journal add "..."')
+    if not listed.entries:
+        if listed.query.on_this_day is not None:
+            ui.out.print("Nothing written on this day in earlier weeks, months or years.")
+        elif listed.query.filters:
+            ui.out.print("No entries match.")
+        else:
+            ui.out.print('Your journal is empty. Add a note with: exback journal add "..."')
         return
-    for entry in entries:
-        head = Text(local_time(entry.created_at), style="bold")
+    for entry in listed.entries:
+        head = Text(short_id(entry.id), style="dim")
+        head.append("  ")
+        head.append(local_time(entry.created_at), style="bold")
+        ago = listed.ago(entry)
+        if ago:
+            head.append(f"  {ago}", style="green")
+        if entry.starred:
+            head.append("  *starred", style="yellow")
         if entry.mood is not None:
             head.append(f"  mood {entry.mood}/10", style="cyan")
         if entry.tags:
             head.append("  ")
             head.append_text(user_text(" ".join("#" + t for t in entry.tags), style="magenta"))
         ui.out.print(head)
+        if entry.prompt:
+            ui.out.print(user_text(entry.prompt), style="italic", soft_wrap=True)
         ui.out.print(user_text(entry.text), soft_wrap=True)  # long notes: the terminal wraps
         ui.out.print()
+
+
+def journal_entry_to_delete(ui: UI, entry: JournalEntry) -> None:
+    """The entry about to be deleted, on stderr: its id, date and first line."""
+    from exback.journal import short_id
+    from exback.ui import local_time
+
+    first = entry.text.strip().splitlines()[0]
+    first = first if len(first) <= 60 else first[:59] + "…"
+    ui.say(f"This deletes entry {short_id(entry.id)} of {local_time(entry.created_at)}: {first}")
+
+
+def compacted(ui: UI, result: CompactResult) -> None:
+    """What a compaction did, and what the .bak still holds."""
+    done, name = result.done, result.path.name
+    if not done.rewritten:
+        ui.say(f"{name} is already compact ({count(done.entries, 'entry')}); nothing was changed.")
+    elif done.bak_differs:
+        ui.say(
+            f"Rewrote {name} with {count(done.entries, 'entry')}, dropping "
+            f"{count(done.dropped, 'line')} of old versions and deleted entries."
+        )
+    else:
+        ui.say(f"Replaced {name}.bak with the compacted {name}.")
+    if done.bak_differs:
+        ui.say(
+            f"The file before is kept as {name}.bak, with that text; run 'exback journal "
+            "compact' again to replace it too."
+        )
+
+
+def journal_stats(ui: UI, result: StatsResult) -> None:
+    """Entries and mood by week, a sparkline, and the we/I share by month."""
+    from rich.table import Table
+
+    stats = result.stats
+    out = ui.out
+    out.print(f"Your journal: {count(result.count, 'entry')}.")
+    weeks = Table(box=None, pad_edge=False, title_justify="left", title="By week")
+    weeks.add_column("week of")
+    weeks.add_column("entries", justify="right")
+    weeks.add_column("mood", justify="right")
+    for week in stats.weeks:
+        mood = "" if week.mood is None else f"{week.mood:.1f}"
+        weeks.add_row(week.start.strftime("%Y-%m-%d"), str(week.entries), mood)
+    out.print(weeks)
+    moods = [w.mood for w in stats.weeks]
+    out.print(f"Mood by week, oldest first: {sparkline(moods)}")
+    months = Table(box=None, pad_edge=False, title_justify="left", title='"We" and "I" by month')
+    months.add_column("month")
+    months.add_column("we/us/our", justify="right")
+    months.add_column("I/me/my", justify="right")
+    months.add_column("we share", justify="right")
+    for month in stats.months:
+        share = month.we_share
+        months.add_row(
+            month.start.strftime("%Y-%m"),
+            str(month.we),
+            str(month.me),
+            "" if share is None else f"{share:.0%}",
+        )
+    out.print(months)
+    ui.say(
+        "Counted in your notes, on this machine only. Research on breakups reads a move from "
+        '"we" words towards "I" words as part of finding your own footing again; it is a '
+        "count, not a verdict."
+    )
+
+
+def journal_tags(ui: UI, found: Tags) -> None:
+    """Each tag with its count, one a line."""
+    from exback.ui import user_text
+
+    if not found.counts:
+        ui.out.print('No tags yet. Add some with: exback journal add "..." --tag NAME')
+        return
+    width = max(len(str(n)) for _, n in found.counts)
+    for tag, n in found.counts:
+        line = user_text(f"{n:>{width}}  #{tag}")
+        ui.out.print(line)
 
 
 def reset_plan(ui: UI, plan: ResetPlan) -> None:
@@ -98,7 +205,9 @@ def imported(ui: UI, result: Imported) -> None:
 
 SPARKS = "▁▂▃▄▅▆▇█"
 LEGEND = "✓ kept  U urge resisted  L logistics contact  ✗ slip  · outside a period  [ ] today"
-STEP_MARKS = {"done": "✔", "in_progress": "…", "available": "○", "locked": "·"}
+STEP_MARKS = {"done": "✔", "in_progress": "…", "available": "○", "waiting": "⌛", "locked": "·"}
+CALENDAR_WIDTH = 10 + 7 * 5
+"""Columns the calendar needs: the week's date, and seven days of up to 3 with padding."""
 COUNTDOWN_KEPT = "Nothing changed; your countdown goes on."
 CHECKIN_KEPT = "Nothing changed; today's check-in stays as it was."
 
@@ -135,9 +244,12 @@ def countdown(ui: UI, view: CountdownView | None) -> None:
         f"{count(s.exceptions, 'logistics contact')} · {count(s.slips, 'slip')}"
     )
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    table.add_column("Week of")
+    # Where the calendar fits, its columns' widths are known (a date; "[✓]" at most):
+    # Rich then need not measure every cell, which for years of weeks is most of the time.
+    fits = out.width >= CALENDAR_WIDTH
+    table.add_column("Week of", width=10 if fits else None)
     for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
-        table.add_column(name, justify="center")
+        table.add_column(name, justify="center", width=3 if fits else None)
     for week in view.weeks:
         cells = []
         for entry in week.days:
@@ -149,6 +261,8 @@ def countdown(ui: UI, view: CountdownView | None) -> None:
         table.add_row(week.monday.isoformat(), *cells)
     out.print(table, markup=False)
     out.print(LEGEND, markup=False)
+    if view.patterns is not None:
+        urge_patterns(ui, view.patterns)
 
 
 def started(result: Started) -> str:
@@ -166,7 +280,8 @@ def logged(result: Logged) -> str:
     if result.kind == "urge":
         return (
             f"Urge resisted: that is {result.urges} so far, and each one gets easier. "
-            f"Try this: {result.tip}"
+            f"Try this: {result.tip} When an urge is strong, 'exback sos' gives you a pause, "
+            "your own words and a letter you don't send."
         )
     if result.kind == "exception":
         return (
@@ -193,10 +308,25 @@ def checked_in(result: CheckedIn) -> str:
     return f"Check-in {verb} for {c.on.isoformat()}: mood {c.mood}/10, urge {c.urge}/10."
 
 
-def sparkline(values: list[int], low: int = 1, high: int = 10) -> str:
-    """Values as a row of block characters, low to high."""
+def sparkline(values: Sequence[float | None], low: int = 1, high: int = 10) -> str:
+    """Values as a row of block characters, low to high; a space for a missing one."""
     steps = len(SPARKS) - 1
-    return "".join(SPARKS[round((v - low) * steps / (high - low))] for v in values)
+    return "".join(
+        " " if v is None else SPARKS[round((v - low) * steps / (high - low))] for v in values
+    )
+
+
+def _journal_recent(journal: dict[str, Any]) -> str:
+    """Status's line of `journal stats`: the last weeks' entries and mood, the we share."""
+    weeks = journal["recent_weeks"]
+    line = f"  Last {len(weeks)} weeks: {count(sum(w['entries'] for w in weeks), 'entry')}"
+    moods = [w["mood"] for w in weeks]
+    if any(m is not None for m in moods):
+        line += f", mood by week {sparkline(moods)}"
+    share = journal["we_share_this_month"]
+    if share is not None:
+        line += f'; "we" {share:.0%} of we/I words this month'
+    return line + "."
 
 
 def _countdown_text(data: dict[str, Any]) -> str:
@@ -208,6 +338,26 @@ def _countdown_text(data: dict[str, Any]) -> str:
         data["days_remaining"],
         dt.date.fromisoformat(data["ends_on"]),
     )
+
+
+def status_short(data: dict[str, Any]) -> str:
+    """`status --short`: one line for a shell prompt or a tmux status bar, from `status --json`.
+
+    Day N of M of the countdown, whether today has a check-in, and the next step.
+    """
+    from exback.text import inert
+
+    parts = []
+    nc = data["no_contact"]
+    if nc is not None:
+        parts.append(
+            f"{nc['days']} days done" if nc["complete"] else f"day {nc['day']} of {nc['days']}"
+        )
+    parts.append("checked in today" if data["checkins"]["today"] else "no check-in yet today")
+    titles = {s["id"]: s["title"] for s in data["steps"]}
+    nxt = data["next_step"]
+    parts.append(f"next: {titles[nxt]}" if nxt else "no step open")
+    return inert(" · ".join(parts))
 
 
 def status(ui: UI, data: dict[str, Any]) -> None:
@@ -233,7 +383,8 @@ def status(ui: UI, data: dict[str, Any]) -> None:
     table.add_column("", width=2)
     table.add_column("Step")
     table.add_column("Status")
-    styles = {"done": "green", "in_progress": "cyan", "available": "", "locked": "dim"}
+    styles = {"done": "green", "in_progress": "cyan", "available": "", "waiting": "yellow"}
+    styles["locked"] = "dim"
     for step in data["steps"]:
         label = step["status"].replace("_", " ")
         if step["reason"] in by_reason:
@@ -260,6 +411,8 @@ def status(ui: UI, data: dict[str, Any]) -> None:
             f"{count(nc['slips'], 'slip')}"
         )
         out.print("  (exback nocontact shows the calendar)")
+    if data["urge_patterns"]:
+        urge_patterns(ui, _patterns_from_json(data["urge_patterns"]))
     checkins = data["checkins"]
     if checkins["count"]:
         out.print(
@@ -273,8 +426,21 @@ def status(ui: UI, data: dict[str, Any]) -> None:
     if journal["count"]:
         last = local_time(dt.datetime.fromisoformat(journal["last_entry_at"]))
         out.print(f"Journal: {count(journal['count'], 'entry')}, the last on {last}.")
+        if journal["recent_weeks"] is not None:
+            out.print(_journal_recent(journal))
     else:
         out.print("Journal: no entries yet.")
+    for wait in data["waiting"]:
+        ago = f" ({count(wait['days'], 'day')} ago)" if wait["days"] else ""
+        out.print(user_text(f"{wait['title']}: {wait['message']}{ago}."))
+        if wait["silence"]:
+            offer = f" (exback start --step {wait['offer']})" if wait["offer"] else ""
+            out.print(user_text(f"  {wait['silence']}{offer}", style="yellow"))
+    for number in data["letters"]["ready_to_read_again"]:
+        out.print(
+            f"Letter {number} has been held for a day: read it again with "
+            f"exback letters show {number}"
+        )
     if data["next_step"]:
         out.print(Text("Continue with: exback start", style="bold"))
     plan = "; your safety plan: exback safety-plan show" if data["safety_plan"] else ""
@@ -565,6 +731,47 @@ def pressure_check_paused(ui: UI, check: PressureCheck, step: Step) -> None:
     )
 
 
+def walk_pause(ui: UI, step: Step, pause: Pause) -> None:
+    """Why the step stops here for now: a hold, an action still to do, or waiting."""
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    if pause.kind == "hold":
+        title = f"{step.title}: paused"
+        body = " ".join(pause.message.split())
+        body += f"\n\nPaused until {pause.asks_from.isoformat()}"
+        body += f"; the step that helps: {pause.see.title}." if pause.see is not None else "."
+    elif pause.kind == "waiting":
+        title = f"{step.title}: waiting"
+        body = (
+            f"{pause.message[:1].upper()}{pause.message[1:]}. What happened next is asked "
+            f"from {pause.asks_from.isoformat()} on. Until then, the rest of the program is "
+            "open to you."
+        )
+    else:
+        title = f"{step.title}: not yet"
+        body = " ".join(pause.message.split())
+    ui.out.print(Panel(user_text(body), title=user_text(title), border_style="yellow"))
+
+
+def walk_silence(ui: UI, step: Step, pause: Pause) -> None:
+    """After the content's silence period: silence is an answer too."""
+    from rich.panel import Panel
+
+    from exback.ui import user_text
+
+    assert pause.silence is not None
+    ui.out.print(
+        Panel(
+            user_text(f"{pause.message[:1].upper()}{pause.message[1:]}.\n\n")
+            + user_text(" ".join(pause.silence.split())),
+            title=user_text(f"{step.title}: silence is an answer too"),
+            border_style="yellow",
+        )
+    )
+
+
 def walk_step(ui: UI, step: Step, position: str) -> None:
     """A step's panel: "Step N of M", its summary, tips and things to do."""
     from rich.panel import Panel
@@ -627,3 +834,294 @@ def step_answers(ui: UI, step: Step, saved: StepProgress | None) -> None:
         for action in step.actions:
             mark = "☑" if action.id in done else "☐"
             out.print(Padding(user_text(f"{mark} {action.text}"), (0, 0, 0, 2)))
+
+
+# --- sos, letters and urge patterns (issue 17) -------------------------------------------
+
+NO_COUNTDOWN_FOR_OUTCOME = (
+    "No no-contact countdown is running, so this urge is not counted. When you want one: "
+    "exback nocontact start"
+)
+
+
+def letter_question() -> MultilineQuestion:
+    """The box for the letter, in `exback sos` and `letters add`."""
+    from exback.models import MultilineQuestion
+
+    return MultilineQuestion(
+        id="letter",
+        kind="multiline",
+        prompt="Write what you want to send them. It stays here and is never sent.",
+        help="Say all of it, as you would in the message. It is kept for a day; tomorrow, "
+        "read it again before you decide anything. Leave it empty to skip.",
+        required=False,
+    )
+
+
+def triggers_question() -> MultiQuestion:
+    """What came before the urge: optional, nothing ticked."""
+    from exback.models import Choice, MultiQuestion
+    from exback.urges import TRIGGERS
+
+    return MultiQuestion(
+        id="triggers",
+        kind="multi",
+        prompt="What came before the urge? (optional)",
+        choices=[Choice(value=v, label=label) for v, label in TRIGGERS.items()],
+        required=False,
+    )
+
+
+def sos_intro(ui: UI) -> None:
+    """The first words of `exback sos`."""
+    from rich.panel import Panel
+
+    ui.out.print(
+        Panel(
+            "You opened this instead of writing to them. That already counts.\n"
+            "First a pause, then your own words, a letter that stays here, and a minute "
+            "of breathing. Every step can be cut short.",
+            title="A pause before anything else",
+            title_align="left",
+        )
+    )
+
+
+def pause_frame(left: int, total: int, why: str) -> RenderableType:
+    """One frame of the pause: the time left, a bar that empties, why waiting helps."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from exback.pacing import clock
+    from exback.ui import user_text
+
+    width = 30
+    filled = round(width * left / total) if total else 0
+    return Group(
+        Text(f"Pause · {clock(left)}", style="bold"),
+        Text("█" * filled + "░" * (width - filled), style="cyan"),
+        user_text(why),
+    )
+
+
+def pause_line(left: int, why: str, first: bool) -> str:
+    """The plain pause: why waiting helps first, then the time left."""
+    line = f"Pause: {_minutes(left)} left."
+    return f"{why}\n{line}" if first else line
+
+
+def _minutes(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    parts = ([count(minutes, "minute")] if minutes else []) + (
+        [count(rest, "second")] if rest else []
+    )
+    return " ".join(parts) or "no time"
+
+
+def breathing_intro(pattern: Breathing) -> str:
+    """What the breathing exercise is, in one line."""
+    from exback.pacing import total_seconds
+
+    hold = f", hold for {pattern.hold}" if pattern.hold else ""
+    return (
+        f"Now breathe with this: in for {pattern.breathe_in}{hold}, out for "
+        f"{pattern.breathe_out}, {count(pattern.rounds, 'breath')} "
+        f"(about {_minutes(total_seconds(pattern))})."
+    )
+
+
+def breath_frame(breath: Breath | None) -> RenderableType:
+    """One frame of the breath: the word, a bar that fills as you breathe in and empties out."""
+    from rich.console import Group
+    from rich.text import Text
+
+    if breath is None:
+        return Text("Well done.", style="bold")
+    width = 24
+    if breath.phase == "in":
+        filled = round(width * breath.fraction)
+    elif breath.phase == "hold":
+        filled = width
+    else:
+        filled = round(width * (1 - breath.fraction))
+    return Group(
+        Text(f"{breath.words} · {breath.left}", style="bold"),
+        Text("●" * filled + "·" * (width - filled), style="green"),
+        Text(f"breath {breath.round} of {breath.rounds}", style="dim"),
+    )
+
+
+def breath_line(breath: Breath | None) -> str:
+    """The plain breath: one line per phase."""
+    if breath is None:
+        return "Well done."
+    seconds = count(breath.seconds, "second")
+    return f"{breath.words} for {seconds} ({breath.round} of {breath.rounds})."
+
+
+def own_words(ui: UI, shown: list[OwnWords], evidence: list[str]) -> None:
+    """The person's own words, exactly as written, and their own evidence when there is some."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from exback.ui import user_text
+
+    out = ui.out
+    out.print()
+    out.print(Text("In your own words", style="bold"))
+    for words in shown:
+        if words.text is None:
+            out.print(user_text(f"{words.title}: {words.missing}", style="dim"))
+        else:
+            title = user_text(words.title)
+            out.print(Panel(user_text(words.text), title=title, title_align="left"))
+    if evidence:
+        out.print(Text("From your own record", style="bold"))
+        out.print(user_text(_sentence("; ".join(evidence))))
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+def sos_without_data(problem: str) -> str:
+    """Why `exback sos` goes straight to the breath: the data cannot be read."""
+    return (
+        f"exback: {problem}. Until it is mended, your own words cannot be shown and a letter "
+        "cannot be kept; the breathing is still here."
+    )
+
+
+def write_now_question(title: str) -> str:
+    """The brief offer to write a missing answer during `exback sos`."""
+    return f"{title}: would you like to write it now, in a few words?"
+
+
+def own_words_saved(step_title: str) -> str:
+    """Said once a missing answer written during `exback sos` is saved."""
+    return f"Saved in the step “{step_title}”; it will be here next time."
+
+
+def letter_kept(kept: Kept) -> str:
+    """What is said once a letter is kept."""
+    from exback.letters import hold_ends
+    from exback.text import local_time
+
+    return (
+        f"Kept as letter {kept.number}, here only; it is never sent. It is on hold until "
+        f"{local_time(hold_ends(kept.letter))}: read it again then (exback letters show "
+        f"{kept.number}), before you decide anything."
+    )
+
+
+def sos_logged(outcome: str, best_streak: int, days: int) -> str:
+    """What is said once the outcome is logged."""
+    if outcome == "held":
+        return "Logged: you held on. That took something; be kind to yourself today."
+    if outcome == "unsure":
+        return (
+            "Logged as not sure yet. If you do end up in touch, log it with 'exback nocontact "
+            "slip'; if the urge comes back, 'exback sos' is here."
+        )
+    from exback.commands.nocontact import Logged
+
+    return logged(Logged("slip", 0, best_streak, days))  # as `nocontact slip` says it
+
+
+def feeling_question(event: NoContactEvent) -> str:
+    """The next day's question, naming the outcome and when it was."""
+    from exback.text import local_time
+    from exback.urges import OUTCOMES
+
+    said = OUTCOMES[event.outcome] if event.outcome else "an urge"
+    return f"On {local_time(event.at)} you said: {said}. How did you feel an hour after?"
+
+
+def reread_question(number: int, letter: Letter) -> str:
+    """`start`'s offer of a letter whose hold has passed."""
+    from exback.text import local_time
+
+    return (
+        f"On {local_time(letter.written_at)} you wrote letter {number} and held it for a day. "
+        "Read it again now?"
+    )
+
+
+def letters_list(ui: UI, listed: LettersListed) -> None:
+    """`exback letters`: number, date, state and first line."""
+    from rich.table import Table
+
+    from exback.letters import first_line, hold_ends, state
+    from exback.text import local_time
+    from exback.ui import user_text
+
+    if not listed.letters:
+        ui.out.print("No letters yet. Write one, never sent: exback letters add (or exback sos).")
+        return
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    for name in ("#", "Written", "Hold", "First line"):
+        table.add_column(name)
+    for number, letter in listed.letters:
+        now_state = state(letter, listed.now)
+        hold = {
+            "on_hold": f"until {local_time(hold_ends(letter))[5:16]}",
+            "ready": "passed: read it again",
+            "read_again": "read again",
+        }[now_state]
+        table.add_row(
+            str(number),
+            local_time(letter.written_at)[:10],
+            hold,
+            user_text(first_line(letter.text, 40)),
+        )
+    ui.out.print(table)
+    ui.out.print("Show one with: exback letters show N")
+
+
+def letter_view(ui: UI, shown: Shown) -> None:
+    """One letter, exactly as written, with where its hold stands."""
+    from rich.panel import Panel
+
+    from exback.letters import hold_ends, state
+    from exback.text import local_time
+    from exback.ui import user_text
+
+    letter = shown.letter
+    title = f"Letter {shown.number} · written {local_time(letter.written_at)}"
+    ui.out.print(Panel(user_text(letter.text), title=title, title_align="left"))
+    if state(letter, shown.now) == "on_hold":
+        ui.out.print(
+            f"On hold until {local_time(hold_ends(letter))}. Read it again then, before you "
+            "decide anything."
+        )
+    elif shown.first_reading:
+        ui.out.print(
+            "A day on, how does it read? It stays here, unsent; you can write another, or "
+            "put some of it in your journal."
+        )
+
+
+def _patterns_from_json(data: dict[str, Any]) -> Patterns:
+    from exback.urges import WEEKDAYS, Patterns
+
+    grid = [data["by_weekday_hour"][day] for day in WEEKDAYS]
+    return Patterns(data["urges"], grid, data["by_trigger"])
+
+
+def urge_patterns(ui: UI, found: Patterns) -> None:
+    """When urges came: weekdays by four-hour blocks, and by trigger."""
+    from rich.table import Table
+
+    from exback.urges import WEEKDAYS
+
+    ui.out.print(f"When urges came ({count(found.urges, 'urge')}):")
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    table.add_column("")
+    for start in range(0, 24, 4):
+        table.add_column(f"{start}h", justify="right")
+    for name, row in zip(WEEKDAYS, found.blocks(4), strict=True):
+        table.add_row(name, *(str(n) if n else "·" for n in row))
+    ui.out.print(table)
+    if found.by_trigger:
+        parts = [f"{t.replace('_', ' ')} {n}" for t, n in found.by_trigger.items()]
+        ui.out.print("Before them: " + " · ".join(parts))

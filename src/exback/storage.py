@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import heapq
 import json
 import os
 import stat
@@ -33,6 +34,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from exback.crypto import PREFIX as SEALED
 from exback.crypto import Sealer, SealError, is_sealed
 from exback.errors import (
     DataCorruptError,
@@ -41,7 +43,17 @@ from exback.errors import (
     StorageError,
     describe_validation,
 )
-from exback.journal import from_line, to_line
+from exback.journal import (
+    HEADER,
+    Folded,
+    Line,
+    compacted,
+    entry_line,
+    fold,
+    from_line,
+    late_marks,
+    to_line,
+)
 from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 from exback.safefile import MiB, UnsafeFileError, check_not_link, make_private_dirs, open_checked
 from exback.safefile import read_bytes as read_checked
@@ -65,10 +77,33 @@ Unlock = Callable[["Store"], Sealer]
 
 @dataclass(frozen=True)
 class JournalRead:
-    """Journal entries in file order, plus a torn last line if there was one."""
+    """The journal as read: edits and deletions applied; a torn last line is skipped."""
 
-    entries: list[JournalEntry]
+    folded: Folded
     torn_tail: bool
+
+    @property
+    def entries(self) -> list[JournalEntry]:
+        """The live entries by time, oldest first (as a compaction writes them)."""
+        return self.folded.entries
+
+    @property
+    def known_ids(self) -> set[str]:
+        """Ids of live and deleted entries: an import or a merge never brings these back."""
+        return {*self.folded.versions, *self.folded.deleted}
+
+
+@dataclass(frozen=True)
+class Compacted:
+    """What a compaction did."""
+
+    dropped: int
+    """Lines that held an older version or a deleted entry."""
+    entries: int
+    rewritten: bool
+    bak_differs: bool
+    """Whether the `.bak` (the file before) holds lines the journal no longer has."""
+    torn_kept: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +135,10 @@ class Store:
         self.on_create = on_create
         self.unlock = unlock
         self._sealer = sealer
+        self._schema_read: object = None
+        """The schema_version of progress.json as last read. Every save follows a read under
+        the same lock (update, the safety plan, restore), so when it is the current one,
+        the save need not read and parse the file again to keep an old-schema copy."""
 
     @property
     def progress_path(self) -> Path:
@@ -289,9 +328,15 @@ class Store:
         if raw is None:
             return None
         data = parse_progress_json(path, self.unseal(path, raw))
+        if live and isinstance(data, dict):
+            self._schema_read = data.get("schema_version")
         return self._progress_from(path, data)
 
     def _progress_from(self, path: Path, data: Any) -> Progress:
+        from pydantic import ValidationError
+
+        from exback.models import Progress
+
         if not isinstance(data, dict):
             raise _corrupt(path, "1:1", "not a JSON object")
         version = data.get("schema_version")
@@ -383,6 +428,9 @@ class Store:
         self.write_atomic(self.progress_path, progress_bytes(progress))
 
     def _keep_old_schema_copy(self) -> None:
+
+        if self._schema_read == SCHEMA_VERSION:  # see _schema_read
+            return
         path = self.progress_path
         try:
             raw = read_checked(path, PROGRESS_LIMIT)
@@ -504,11 +552,17 @@ class Store:
         write fails (a full disk), the file is cut back to its old size: no part of
         the line remains.
         """
-        return self.append_journal_entries([entry])
+        return self.append_journal_lines([entry_line(entry)])
 
     def append_journal_entries(self, entries: Sequence[JournalEntry]) -> Path | None:
-        """Append entries as whole lines in one write and one fsync (call under lock()).
+        """Append entries as whole lines in one write (see append_journal_lines)."""
+        return self.append_journal_lines([entry_line(e) for e in entries])
 
+    def append_journal_lines(self, lines: Sequence[Line]) -> Path | None:
+        """Append lines (entries, edits, deletions) in one write and one fsync (under lock()).
+
+        A new journal starts with the header. Each line is marked `late` when it is
+        older than the newest line before it, which is read from the end of the file.
         If the write fails part-way (a full disk), the file is cut back to its old
         length, so nothing is half-added. Returns the torn-tail path, as append_journal.
         """
@@ -520,9 +574,8 @@ class Store:
         if not self.encrypted():
             self._check_not_sealed(path)
         kept = self.set_aside_torn_tail(path)
-        data = self.seal(path, journal_bytes(entries))
         try:
-            fd = open_checked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            fd = open_checked(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
         except UnsafeFileError as exc:
             raise _unsafe(exc) from None
         except OSError as exc:
@@ -532,6 +585,13 @@ class Store:
             if stat.S_IMODE(st.st_mode) != FILE_MODE:  # an old 0644 file: only you, from now
                 os.fchmod(fd, FILE_MODE)
             size = st.st_size
+            if size == 0:
+                data = journal_bytes(lines)
+            else:
+                with os.fdopen(os.dup(fd), "rb") as handle:
+                    newest = self._newest_moment(handle, size)
+                data = journal_bytes(lines, newest, header=False)
+            data = self.seal(path, data)
             try:
                 written = 0
                 while written < len(data):  # os.write may write only part of it
@@ -553,6 +613,41 @@ class Store:
             return  # missing or unsafe: the append itself says so
         if is_sealed(start):
             self._opener(path)
+
+    def compact_journal(self) -> Compacted:
+        """Rewrite journal.jsonl with only what reading it gives (call under lock()).
+
+        The new file holds the header, an erasure (id and time, no text) for each
+        deleted entry, then each entry's latest version in date order: the text of
+        older versions and of deleted entries is no longer in it. It is written
+        atomically; the old file becomes `journal.jsonl.bak` (until the next rewrite).
+        A torn last line is set aside first, as by an append.
+        """
+        path = self.journal_path
+        if not os.path.lexists(path):
+            self.read_journal()  # a missing journal beside a .bak: exit 3, as everywhere
+            return Compacted(0, 0, False, False)
+        kept = self.set_aside_torn_tail(path)
+        folded = self.read_journal().folded
+        data = journal_bytes(compacted(folded))
+        bak = path.with_name(path.name + ".bak")
+        before = self.plain_lines(path, self._read_live(path, JOURNAL_LIMIT))
+        try:  # a second compaction replaces a .bak that still holds the older file
+            older = _read_data(bak, lambda: read_checked(bak, JOURNAL_LIMIT))
+            older = None if older is None else self.plain_lines(bak, older)
+        except DataCorruptError:  # a .bak that does not open is replaced
+            older = None
+        changed = data != before or data != older
+        if changed:
+            self.write_atomic(path, data)  # sealed; the file before, as it was, is the .bak
+        return Compacted(folded.stale, len(folded.versions), changed, data != before, kept)
+
+    def plain_lines(self, path: Path, raw: bytes) -> bytes:
+        """A journal file's bytes with each sealed line opened (plain lines pass as they are)."""
+        if not is_sealed(raw) and b"\n" + SEALED not in raw:
+            return raw
+        lines = raw.split(b"\n")
+        return b"\n".join(self.open_line(path, n, line) for n, line in enumerate(lines, 1))
 
     def set_aside_torn_tail(self, path: Path) -> Path | None:
         """Move an incomplete last line to `<file>.torn-<time>`; return that path."""
@@ -586,13 +681,13 @@ class Store:
             raise _storage_error(exc, path) from exc
 
     def read_journal(self) -> JournalRead:
-        """Every entry in file order; a bad line in the middle is exit 3."""
+        """The whole journal, edits and deletions applied; a bad line in the middle is exit 3."""
         path = self.journal_path
         self.check_pending()
         try:
             raw = self._read_live(path, JOURNAL_LIMIT)
         except FileNotFoundError:
-            return JournalRead([], False)
+            return JournalRead(Folded(), False)
         except UnsafeFileError as exc:
             raise _unsafe(exc) from None
         except OSError as exc:
@@ -600,26 +695,114 @@ class Store:
         lines = raw.split(b"\n")
         torn = lines[-1] != b""
         body = lines[:-1]
-        entries = [self.parse_entry(path, number, line) for number, line in enumerate(body, 1)]
-        return JournalRead(entries, torn)
+        decoded = [self.parse_line(path, number, line) for number, line in enumerate(body, 1)]
+        return JournalRead(fold(decoded), torn)
+
+    def journal_in_order(self) -> bool:
+        """Whether the journal starts with the header (or is not there yet): cheap to ask."""
+        try:
+            with os.fdopen(open_checked(self.journal_path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as f:
+                return self._has_header(f) or f.seek(0, os.SEEK_END) == 0
+        except FileNotFoundError:
+            return True
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
+        except OSError as exc:
+            raise _storage_error(exc, self.journal_path, "read") from exc
+
+    @contextlib.contextmanager
+    def journal_newest_first(self) -> Iterator[tuple[Iterator[JournalEntry], bool]]:
+        """The live entries newest first, lazily, and whether a torn last line was skipped.
+
+        A journal that starts with the header is read backwards from its end, and only
+        as far as needed: an unmarked (not `late`) line is at least as new as every line
+        before it, so once the entries already read are as new as such a line, they come
+        out. Other journals (written before the header) are read whole and sorted.
+        """
+        path = self.journal_path
+        self.check_pending()
+        try:
+            fd = open_checked(path, os.O_RDONLY, JOURNAL_LIMIT)
+        except FileNotFoundError:
+            if os.path.lexists(path):
+                with self.journal_newest_first() as again:
+                    yield again
+                return
+            self.check_missing(path)
+            yield iter(()), False
+            return
+        except UnsafeFileError as exc:
+            raise _unsafe(exc) from None
+        except OSError as exc:
+            raise _storage_error(exc, path, "read") from exc
+        with os.fdopen(fd, "rb") as handle:
+            try:
+                in_order = self._has_header(handle)
+                size = handle.seek(0, os.SEEK_END)
+                if size:
+                    handle.seek(size - 1)
+                    torn = handle.read(1) != b"\n"
+            except OSError as exc:
+                raise _storage_error(exc, path, "read") from exc
+            if size == 0:
+                yield iter(()), False
+            elif not in_order:
+                handle.close()
+                read = self.read_journal()
+                yield iter(read.folded.newest_first()), read.torn_tail
+            else:
+                end = size if not torn else _last_line_start(handle, size)
+                yield self._newest_from_end(handle, end), torn
+
+    def _newest_from_end(self, handle: Any, end: int) -> Iterator[JournalEntry]:
+        seen: set[str] = set()
+        waiting: list[tuple[_Newest, int, JournalEntry]] = []  # a heap, newest on top
+        for position, raw in _lines_backward(handle, end):
+            line = self._decode(raw)
+            if line.kind == "header":
+                continue
+            if line.id not in seen:  # the latest line of an entry is the one that counts
+                seen.add(line.id)
+                if line.entry is not None:
+                    heapq.heappush(waiting, (_Newest(line.entry.created_at), -position, line.entry))
+            if line.moment is not None and not line.late:
+                # nothing before this line is newer than it: what is as new comes out
+                while waiting and waiting[0][0].moment >= line.moment:
+                    yield heapq.heappop(waiting)[2]
+        while waiting:
+            yield heapq.heappop(waiting)[2]
+
+    def _has_header(self, handle: Any) -> bool:
+        """Whether the file starts with the header line (then its lines carry `late` marks).
+
+        A sealed header is opened; a first line that does not open is no header (reading
+        the whole file then says what is wrong with it).
+        """
+        handle.seek(0)
+        first = handle.read(HEADER_READ).partition(b"\n")[0]
+        try:
+            return self.open_line(self.journal_path, 1, first) == HEADER
+        except DataCorruptError:
+            return False
 
     def journal_summary(self) -> JournalSummary:
-        """Count lines and decode only the last whole one."""
+        """Count entries and decode only the last lines: what status needs, at any size.
+
+        Entries are the lines, less the header and the edits, less two for each
+        deletion (itself and the entry it removes), less one for each erasure (what a
+        compaction keeps of a deletion). The last entry is found from the end.
+        """
         path = self.journal_path
         self.check_pending()
         try:
             with os.fdopen(open_checked(path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as handle:
-                count = 0
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    count += block.count(b"\n")
+                kinds = self._count_kinds(handle)
                 size = handle.seek(0, os.SEEK_END)
-                if count == 0:
+                if kinds["lines"] == 0:
                     return JournalSummary(0, None)
                 handle.seek(size - 1)
                 end = size if handle.read(1) == b"\n" else _last_line_start(handle, size)
-                start = _last_line_start(handle, end - 1)
-                handle.seek(start)
-                last = handle.read(end - 1 - start)
+                last = self._last_entry(handle, end)
         except FileNotFoundError:
             if os.path.lexists(path):  # created since we looked: count it
                 return self.journal_summary()
@@ -629,19 +812,78 @@ class Store:
             raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path, "read") from exc
-        return JournalSummary(count, self.parse_entry(path, count, last))
+        count = (
+            kinds["lines"]
+            - kinds["journal"]
+            - kinds["edit"]
+            - 2 * kinds["delete"]
+            - kinds["erased"]
+        )
+        return JournalSummary(count, last)
 
-    def parse_entry(self, path: Path, number: int, line: bytes) -> JournalEntry:
-        """One journal line (sealed or plain) as its entry; exit 3 naming the line."""
+    def _last_entry(self, handle: Any, end: int) -> JournalEntry | None:
+        gone: set[str] = set()
+        for _, raw in _lines_backward(handle, end):
+            line = self._decode(raw)
+            if line.entry is None:
+                gone.add(line.id)
+            elif line.id not in gone:
+                return line.entry
+        return None
+
+    def _decode(self, raw: bytes) -> Line:
+        """One line read out of order (opened when sealed); if damaged, exit 3 naming it."""
+        try:
+            return from_line(self.open_line(self.journal_path, 0, raw))
+        except (ValidationError, DataCorruptError):
+            self.read_journal()  # names the line and its number (exit 3)
+            raise
+
+    def parse_line(self, path: Path, number: int, line: bytes) -> Line:
+        """One journal line (sealed or plain); exit 3 naming the line."""
         try:
             return from_line(self.open_line(path, number, line))
         except ValidationError as exc:
             raise _corrupt(path, f"{number}:1", describe_validation(exc, "(line)")) from None
 
+    def _newest_moment(self, handle: Any, size: int) -> dt.datetime | None:
+        """The time of the last unmarked entry or edit line: no line before it is newer."""
+        for _, raw in _lines_backward(handle, size):
+            try:
+                plain = self.open_line(self.journal_path, 0, raw)
+            except DataCorruptError:  # a damaged line: reading will say so; mark nothing
+                return None
+            if b'"late":true' in plain or (b'"kind":' in plain and b'"kind":"edit"' not in plain):
+                continue  # marked late, or a header or a deletion
+            try:
+                return from_line(plain).moment
+            except ValidationError:  # a damaged line: reading will say so; mark nothing
+                return None
+        return None
+
+    def _count_kinds(self, handle: Any) -> dict[str, int]:
+        """Lines, and lines of each kind (`"kind":"x"` is only ever a key and its value).
+
+        A plain journal is counted in blocks without decoding a line; when encryption is
+        on, each line is opened first (a sealed line's kind is only in its plain text).
+        """
+        if not self.encrypted():
+            return _count_kinds(handle)
+        counts = dict.fromkeys(["lines", *_KINDS], 0)
+        for number, line in enumerate(handle, 1):
+            if not line.endswith(b"\n"):
+                break  # a torn last line is not counted
+            counts["lines"] += 1
+            plain = self.open_line(self.journal_path, number, line[:-1])
+            for kind, key in _KINDS.items():
+                counts[kind] += key in plain
+        return counts
+
 
 def progress_bytes(progress: Progress) -> bytes:
     """progress.json's bytes, proven to read back before anything is written (else exit 2)."""
     from exback.errors import UsageError
+    from exback.models import Progress
 
     try:
         data = (progress.model_dump_json(indent=2) + "\n").encode("utf-8")
@@ -653,24 +895,30 @@ def progress_bytes(progress: Progress) -> bytes:
     return data
 
 
-def journal_bytes(entries: Sequence[JournalEntry]) -> bytes:
-    """Journal lines, each proven to read back before anything is written (else exit 2).
+def journal_bytes(
+    lines: Sequence[Line | JournalEntry],
+    newest: dt.datetime | None = None,
+    header: bool = True,
+) -> bytes:
+    """Journal lines (a whole new journal with `header`), each proven to read back (else exit 2).
 
-    Lines are written by the one codec in journal.py (`to_line`, `from_line`).
+    Lines are written by the one codec in journal.py (`to_line`, `from_line`), marked
+    `late` after a line of time `newest` as `late_marks` says.
     """
     from exback.errors import UsageError
 
-    lines = []
-    for entry in entries:
+    records = [entry_line(r) if isinstance(r, JournalEntry) else r for r in lines]
+    out = [HEADER + b"\n"] if header else []
+    for record, late in zip(records, late_marks(records, newest), strict=True):
         try:
-            line = to_line(entry)
+            line = to_line(record, late)
             from_line(line)
         except (ValueError, UnicodeError) as exc:
             raise UsageError(
-                f"journal entry {entry.id} cannot be saved as it is ({exc}); nothing was written"
+                f"journal entry {record.id} cannot be saved as it is ({exc}); nothing was written"
             ) from None
-        lines.append(line + b"\n")
-    return b"".join(lines)
+        out.append(line + b"\n")
+    return b"".join(out)
 
 
 def parse_progress_json(path: Path, raw: bytes) -> Any:
@@ -731,6 +979,54 @@ def _last_line_start(handle: Any, end: int) -> int:
 def is_line_file(path: Path) -> bool:
     """Whether a data file is sealed line by line: the journal and its copies."""
     return path.name == JOURNAL or path.name.startswith(JOURNAL + ".")
+
+
+BLOCK = 1 << 16
+HEADER_READ = 256  # bytes enough for the first line when it is the header, sealed or not
+
+
+def _lines_backward(handle: Any, end: int) -> Iterator[tuple[int, bytes]]:
+    """The lines of the file up to `end` (just after a newline, or 0), last first.
+
+    Each comes with -n, n counting from 1 for the last line: larger is later in the file.
+    """
+    pos, rest, number = end - 1, b"", 0  # the final newline ends the last line
+    while pos > 0:
+        start = max(0, pos - BLOCK)
+        handle.seek(start)
+        parts = (handle.read(pos - start) + rest).split(b"\n")
+        pos, rest = start, parts[0]
+        for line in reversed(parts[1:]):
+            number += 1
+            yield -number, line
+    if end > 0:
+        yield -(number + 1), rest
+
+
+_KINDS = {kind: f'"kind":"{kind}"'.encode() for kind in ("journal", "edit", "delete", "erased")}
+
+
+def _count_kinds(handle: Any) -> dict[str, int]:
+    """Lines, and lines of each kind (`"kind":"x"` is only ever a key and its value)."""
+    counts = dict.fromkeys(["lines", *_KINDS], 0)
+    carry = b""
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        counts["lines"] += block.count(b"\n")
+        joined = carry + block  # a key cut in two by the block boundary
+        for kind, key in _KINDS.items():
+            counts[kind] += joined.count(key) - carry.count(key)
+        carry = block[-32:]
+    return counts
+
+
+@dataclass(frozen=True)
+class _Newest:
+    """Orders a heap of moments newest first."""
+
+    moment: dt.datetime
+
+    def __lt__(self, other: _Newest) -> bool:
+        return self.moment > other.moment
 
 
 def _keep_backup(path: Path) -> None:

@@ -27,6 +27,7 @@ from exback.errors import (
     UsageError,
 )
 from exback.export import Snapshot
+from exback.journal import erasures
 from exback.merge import Added, count, merge_journal, merge_progress
 from exback.storage import (
     JOURNAL,
@@ -160,9 +161,9 @@ def restore(
                 added = merge_progress(current, incoming.progress, now)
             if added.counts:
                 files[PROGRESS] = progress_bytes(current)
-        entries = merge_journal(journal.entries, incoming.journal)
+        entries = merge_journal(journal.entries, journal.known_ids, incoming.journal)
         if len(entries) > len(journal.entries):
-            files[JOURNAL] = journal_bytes(entries)
+            files[JOURNAL] = journal_bytes([*erasures(journal.folded), *entries])
             added.add("journal entry", len(entries) - len(journal.entries))
         if files:
             store.commit(files)

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from exback import nocontact
+from exback import nocontact, urges
 from exback import program as logic
+from exback.bounds import MAX_NOTE
 from exback.errors import NotInteractiveError, UsageError
-from exback.models import MAX_NOTE, Checkin, NoContactRecord, Program, Progress
+from exback.models import Checkin, NoContactRecord, Program, Progress
 from exback.text import is_unicode_text
 
 if TYPE_CHECKING:
@@ -148,6 +149,8 @@ class CountdownView:
     summary: nocontact.Summary
     record: NoContactRecord
     weeks: list[nocontact.Week]
+    patterns: urges.Patterns | None = None
+    """When urges came, from ten urges on."""
 
     def to_json(self) -> dict[str, Any]:
         """The `nocontact --json` document."""
@@ -160,6 +163,7 @@ class CountdownView:
                 for week in self.weeks
                 for day, kind in filter(None, week.days)
             ],
+            "urge_patterns": self.patterns.to_json() if self.patterns else None,
         }
 
 
@@ -179,6 +183,7 @@ def view(store: Store, load_program: Callable[[], Program], today: dt.date) -> C
         summary=nocontact.summarise(record, today),
         record=record,
         weeks=nocontact.calendar(record, today),
+        patterns=urges.patterns(record),
     )
 
 

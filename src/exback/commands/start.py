@@ -95,8 +95,8 @@ def apply_answers(
                 known = ", ".join(s.id for s in program.steps)
                 raise UsageError(f"{source}: unknown step {step_id!r}; steps are: {known}")
             state = logic.step_state(program, progress, step, today)
-            if state.status == "locked":
-                raise UsageError(f"{source}: step {step_id!r} is locked: {state.reason}")
+            if state.status in ("locked", "waiting"):
+                raise UsageError(f"{source}: step {step_id!r} is {state.status}: {state.reason}")
             if logic.needs_pressure_check(program, progress, step, today):
                 assert program.pressure_check is not None
                 ids = ", ".join(q.id for q in program.pressure_check.questions)
@@ -113,6 +113,11 @@ def apply_answers(
                     raise UsageError(
                         f"{source}: step {step_id!r}: unknown question {question_id!r}; "
                         f"questions are: {known}"
+                    )
+                later = logic.not_now(program, step, question, progress, today)
+                if later is not None:
+                    raise UsageError(
+                        f"{source}: step {step_id!r}, question {question_id!r}: not now: {later}"
                     )
                 try:
                     value = logic.check_answer(question, raw)

@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import nocontact, safety_plan
+from exback import letters, nocontact, safety_plan, urges
 from exback import program as logic
+from exback.commands import journal
 from exback.commands.nocontact import numbers
 
 if TYPE_CHECKING:
     from exback.models import Program, Progress, Step
     from exback.storage import Store
+
+STATUS_WEEKS = 4
+"""Weeks of journal entries and mood that `status` sums up (`journal stats` shows more)."""
 
 # the `no_contact` object of `status --json`: the countdown's numbers, no calendar
 STATUS_COUNTDOWN = (
@@ -36,11 +40,18 @@ STATUS_COUNTDOWN = (
 def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     """Everything `status` shows; also the `status --json` document.
 
-    `now` only dates the empty placeholder used before anything is saved (never saved).
+    `now` dates the empty placeholder used before anything is saved (never saved), and
+    tells which letters' hold has passed.
     """
     progress = store.load_progress() or logic.new_progress(now)
     states = logic.step_states(program, progress, today)
     summary = store.journal_summary()
+    # read from the end, so only for a journal in date order (`journal compact` makes one)
+    recent = (
+        journal.stats(store, today, STATUS_WEEKS, 1, summary.count).to_json()
+        if store.journal_in_order()
+        else None
+    )
     nxt = next((s.step.id for s in states if s.status in ("in_progress", "available")), None)
     routes = []
     for route_id in sorted(progress.active_routes()):
@@ -65,6 +76,19 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
         }
         for c in logic.cooling_off(program, progress, today)
     ]
+    waiting = [
+        {
+            "step": pause.step.id,
+            "title": pause.step.title,
+            "since": pause.since.isoformat() if pause.since else None,
+            "days": (today - pause.since).days if pause.since else 0,
+            "asks_from": pause.asks_from.isoformat(),
+            "message": pause.message,
+            "silence": " ".join(pause.silence.split()) if pause.silence else None,
+            "offer": pause.offer.id if pause.offer else None,
+        }
+        for pause in logic.waiting(program, progress, today)
+    ]
     return {
         "program": {"id": program.id, "title": program.title, "version": program.version},
         "steps": [
@@ -78,14 +102,22 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
             for s in states
         ],
         "next_step": nxt,
+        "waiting": waiting,
         "routes": routes,
         "cooling_off": cooling,
         "safety_plan": safety_plan.has_plan(progress),
         "no_contact": _countdown(program, progress, today),
-        "checkins": _checkins(progress),
+        "checkins": _checkins(progress, today),
+        "letters": {
+            "count": len(progress.letters),
+            "ready_to_read_again": [n for n, _ in letters.ready(progress, now)],
+        },
+        "urge_patterns": _patterns(progress),
         "journal": {
             "count": summary.count,
             "last_entry_at": summary.last.created_at.isoformat() if summary.last else None,
+            "recent_weeks": recent and recent["weeks"],
+            "we_share_this_month": recent and recent["months"][-1]["we_share"],
         },
     }
 
@@ -106,14 +138,21 @@ def _countdown(program: Program, progress: Progress, today: dt.date) -> dict[str
     return {k: data[k] for k in STATUS_COUNTDOWN}
 
 
-def _checkins(progress: Progress) -> dict[str, Any]:
-    """How many check-ins, the last mood, and the trend of the last 30."""
+def _patterns(progress: Progress) -> dict[str, Any] | None:
+    """When urges came (from urges.PATTERN_MIN urges on), else None."""
+    found = urges.patterns(progress.no_contact)
+    return found.to_json() if found else None
+
+
+def _checkins(progress: Progress, today: dt.date) -> dict[str, Any]:
+    """How many check-ins, the last mood, the trend of the last 30, and whether today has one."""
     ordered = sorted(progress.checkins, key=lambda c: (c.on, c.at))
     recent = [c.mood for c in ordered[-30:]]
     return {
         "count": len(ordered),
         "last_mood": ordered[-1].mood if ordered else None,
         "mood_trend": recent,
+        "today": any(c.on == today for c in progress.checkins),
     }
 
 

@@ -63,18 +63,27 @@ class Walk:
     prompter: Prompter = field(init=False)
     typed: dict[str, str] = field(default_factory=dict)
     """Text typed at a question before Ctrl-B went back from it, by question id."""
+    saved: Progress | None = field(default=None, init=False, repr=False)
+    """The progress as the last change saved it: what the walk shows until the next one."""
 
     def __post_init__(self) -> None:
         private = self.store.encrypted()  # the editor's copy goes to memory (issue 20)
         self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME, private=private)
 
     def progress(self) -> Progress:
+        if self.saved is not None:
+            return self.saved
         return self.store.load_progress() or logic.new_progress(self.now())
 
     def change(self, edit: Callable[[Progress], Any]) -> Any:
-        """Re-read, change and write under the lock, so no other writer is overwritten."""
+        """Re-read, change and write under the lock, so no other writer is overwritten.
+
+        One load per answer: what was saved is kept for the walk to show.
+        """
         with self.store.update(self.now()) as progress:
-            return edit(progress)
+            result = edit(progress)
+        self.saved = progress
+        return result
 
     def begin(self, step_id: str | None, interactive: bool) -> None:
         """`exback start [--step ID]`: check the step, then the terminal, then `run`."""
@@ -112,8 +121,8 @@ class Walk:
             known = ", ".join(s.id for s in self.program.steps)
             raise UsageError(f"--step {step_id!r} is not a step; steps are: {known}")
         state = logic.step_state(self.program, self.progress(), step, self.today())
-        if state.status == "locked":
-            raise UsageError(f"--step {step_id!r} is locked: {state.reason}")
+        if state.status in ("locked", "waiting"):
+            raise UsageError(f"--step {step_id!r} is {state.status}: {state.reason}")
         return step
 
     def welcome(self) -> None:
@@ -142,8 +151,9 @@ class Walk:
                 self.ui.out.print("Every step open to you now is done.")
                 self.show_countdown()
                 return "done"
-            if self.walk_step(step) == "stop":
-                return "stop"
+            after = self.walk_step(step)
+            if after in ("stop", "paused"):
+                return after
 
     def home(self) -> None:
         """The home menu, until quit."""
@@ -152,6 +162,7 @@ class Walk:
             states = logic.step_states(self.program, progress, self.today())
             nxt = self.resume_step(progress)
             self.show_countdown(brief=True)
+            self.show_waiting(progress)
             done = [s for s in states if s.status == "done"]
             options = [
                 Option(f"Continue: {nxt.title}", "continue")
@@ -162,6 +173,7 @@ class Walk:
                     "Review a finished step", "review", None if done else "nothing finished yet"
                 ),
                 Option("The no-contact countdown", "countdown"),
+                Option("An urge to contact them: pause first (exback sos)", "sos"),
                 *self.help_option(),
                 Option("Quit", "quit"),
             ]
@@ -182,6 +194,10 @@ class Walk:
                     return self.stop()
             if choice == "countdown":
                 self.show_countdown()
+            if choice == "sos":
+                from exback.commands.sos import Sos
+
+                Sos(self.program, self.store, self.ui, self.prompter, self.now, self.today).run()
             if choice == HELP:
                 self.help()
 
@@ -197,6 +213,7 @@ class Walk:
         from exback.render import walk_routes
 
         marks = {"done": "done", "in_progress": "in progress", "available": "open"}
+        closed = {"locked": "locked", "waiting": "waiting"}
         routes = {
             r.reason: r.title
             for r in self.program.routes.values()
@@ -208,10 +225,10 @@ class Walk:
                 s.step.title + (f" ({marks[s.status]})" if s.status in marks else ""),
                 s.step.id,
                 None
-                if s.status != "locked"
+                if s.status not in closed
                 else f"closed: {routes[s.reason]}"
                 if s.reason in routes
-                else f"locked: {s.reason}",
+                else f"{closed[s.status]}: {s.reason}",
             )
             for s in states
         ]
@@ -240,28 +257,80 @@ class Walk:
                 )
             )
 
+    def show_waiting(self, progress: Progress) -> None:
+        """One line for each step waiting for what happens after its action."""
+        for pause in logic.waiting(self.program, progress, self.today()):
+            self.ui.out.print(user_text(f"{pause.step.title}: {pause.message}."))
+
     def walk_step(self, step: Step) -> str:
-        """Ask the step's open questions, then review it; 'stop' or 'next'."""
+        """Ask the step's open questions, then review it: 'stop', 'next', or 'paused'
+        (the step stops at a pause: a hold, an action still to do, or waiting)."""
+        pause = logic.step_pause(self.program, step, self.progress(), self.today())
+        if pause is not None and pause.silence is not None:
+            if self.silence(step, pause) != "answer":
+                return "paused"
+        elif pause is not None and pause.kind == "waiting":
+            self.ui.out.print(user_text(f"{step.title}: {pause.message}."))
         if logic.needs_pressure_check(
             self.program, self.progress(), step, self.today()
         ) and not self.pressure_check(step):
             return "next"
         self.show_step(step)
         asked = self.ask_questions(step)
+        if asked == "paused":
+            return self.paused(step)
         if asked != "open":
             return "stop" if asked == "break" else "next"  # a break, or a route closed it
         if step.starts_no_contact:
             self.start_countdown()
         return self.review(step)
 
+    def paused(self, step: Step) -> str:
+        """Say why the step stops here for now, and let it be read: 'paused' or 'stop'."""
+        from exback.render import walk_pause
+
+        pause = logic.step_pause(self.program, step, self.progress(), self.today())
+        assert pause is not None
+        walk_pause(self.ui, step, pause)
+        options = [Option("Back to the menu", "back"), *self.help_option()]
+        while True:
+            choice = self.prompter.menu(
+                "How would you like to go on?", [*options, Option("Stop for now", "stop")]
+            )
+            if choice != HELP:
+                return "stop" if choice == "stop" else "paused"
+            self.help()
+
+    def silence(self, step: Step, pause: logic.Pause) -> str:
+        """Silence is an answer too: say so, and offer the moving-on step.
+
+        'answer' to answer the waiting question after all, else 'back'.
+        """
+        from exback.render import walk_silence
+
+        walk_silence(self.ui, step, pause)
+        options = [Option("They've answered: say what happened", "answer")]
+        if pause.offer is not None:
+            options.append(Option(f"Open '{pause.offer.title}'", "offer"))
+        options += [*self.help_option(), Option("Not now", "back")]
+        while True:
+            choice = self.prompter.menu("What would you like to do?", options)
+            if choice == HELP:
+                self.help()
+                continue
+            if choice == "offer" and pause.offer is not None:
+                self.walk_step(pause.offer)
+            return str(choice)
+
     def ask_questions(self, step: Step) -> str:
         """The step's open questions in order, Ctrl-B going back.
 
-        'open' when done; 'closed' when a route closed the step; 'break' when the
-        person chose to take a break after a care response.
+        'open' when done; 'closed' when a route closed the step; 'paused' when an
+        answer paused it; 'break' when the person chose to take a break after a care
+        response.
         """
         questions = step.questions
-        open_ids = {q.id for q in logic.unanswered(step, self.progress())}
+        open_ids = self.open_ids(step)
         index = next((i for i, q in enumerate(questions) if q.id in open_ids), len(questions))
         furthest = index
         while index < len(questions):
@@ -275,11 +344,19 @@ class Walk:
                 continue
             if after != "open":
                 return after
+            pause = logic.step_pause(self.program, step, self.progress(), self.today())
+            if pause is not None and (not pause.due or questions.index(pause.question) <= index):
+                return "paused"
+            open_ids |= self.open_ids(step)  # an answer past a pause opens what follows it
             index += 1
             # beyond where this sitting has been, only questions still open are asked
             while furthest < index < len(questions) and questions[index].id not in open_ids:
                 index += 1
         return "open"
+
+    def open_ids(self, step: Step) -> set[str]:
+        progress, today = self.progress(), self.today()
+        return {q.id for q in logic.open_questions(self.program, step, progress, today)}
 
     def pressure_check(self, step: Step) -> bool:
         """Ask the day's pressure check; False when its answers pause contact steps."""
@@ -359,8 +436,11 @@ class Walk:
             self.gentle_line(question, value)
         for change in changes:
             self.announce(change)
-        state = logic.step_state(self.program, self.progress(), step, self.today())
-        return "closed" if state.status == "locked" else "open"
+        progress, today = self.progress(), self.today()
+        state = logic.step_state(self.program, progress, step, today)
+        pause = logic.step_pause(self.program, step, progress, today)
+        paused = pause is not None and state.reason == pause.reason  # said by the caller
+        return "closed" if state.status == "locked" and not paused else "open"
 
     def care(self, responses: list[CareResponse]) -> str:
         """Show care responses at once; then help now, the safety plan, a break, or go on."""
@@ -479,14 +559,27 @@ class Walk:
             elif choice == "tick":
                 self.tick_actions(step)
             elif choice == "redo":
+                progress, today = self.progress(), self.today()
                 question_id = self.prompter.menu(
                     "Which question?",
-                    [*(Option(q.prompt, q.id) for q in step.questions), Option("Back", None)],
+                    [
+                        *(
+                            Option(
+                                q.prompt,
+                                q.id,
+                                logic.not_now(self.program, step, q, progress, today),
+                            )
+                            for q in step.questions
+                        ),
+                        Option("Back", None),
+                    ],
                 )  # Ctrl-G, named under it, shows help now here
                 question = next((q for q in step.questions if q.id == question_id), None)
                 after = self.answer(step, question) if question is not None else "open"
                 if after != "open":
                     return "stop" if after == "break" else "next"
+                if logic.step_pause(self.program, step, self.progress(), self.today()):
+                    return self.paused(step)  # the changed answer pauses the step
             else:
                 if choice == "continue" or logic.is_complete(step, self.progress()):
                     self.change(lambda p: setattr(p, "current_step", None))
