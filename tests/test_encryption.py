@@ -29,7 +29,11 @@ CORRUPT = "a note in a damaged line about the letters"
 ANSWER = "We stopped talking about the hard things"
 CHECKIN = "the anniversary is on friday"
 PLAN = "call my sister Ruth"
-KNOWN = [NOTE, NOTE_2, TORN, CORRUPT, ANSWER, CHECKIN, PLAN]
+LETTER = "Dear Sam, I am sorry about the trip to the coast"
+OLD = "what I first wrote about the flat keys"
+NEW = "what I wrote instead about the flat keys"
+GONE = "a note I deleted about the wedding photos"
+KNOWN = [NOTE, NOTE_2, TORN, CORRUPT, ANSWER, CHECKIN, PLAN, LETTER, OLD, NEW, GONE]
 
 
 @pytest.fixture
@@ -59,9 +63,22 @@ def everything(runner, data_dir: Path, tmp_path: Path) -> None:
     with journal.open("ab") as handle:
         handle.write(f'{{"id":"x","text":"{TORN}'.encode())
     assert run(runner, "journal", "add", NOTE_2).exit_code == 0
+    letter_edit_and_delete(runner)
     names = os.listdir(data_dir)
     assert any(".torn-" in n for n in names) and any(".corrupt-" in n for n in names)
     assert f"{PROGRESS}.bak" in names
+
+
+def letter_edit_and_delete(runner, *args: str) -> None:
+    """A letter; a note written as OLD then edited to NEW; a note GONE, deleted."""
+    assert run(runner, *args, "letters", "add", LETTER).exit_code == 0
+    for text in (OLD, GONE):
+        assert run(runner, *args, "journal", "add", text).exit_code == 0
+    listed = json.loads(run(runner, *args, "journal", "list", "--json").stdout)
+    ids = {e["text"]: e["id"] for e in listed}
+    assert run(runner, *args, "journal", "edit", ids[OLD], "--text", NEW).exit_code == 0
+    deleted = run(runner, *args, "journal", "delete", ids[GONE], "--confirm", "delete")
+    assert deleted.exit_code == 0, deleted.output
 
 
 def plain_text_in(*folders: Path) -> list[tuple[str, str]]:
@@ -100,7 +117,9 @@ def test_after_encrypt_no_known_text_is_anywhere_in_the_data_or_cache_dirs(
             assert path.read_bytes().startswith(crypto.PREFIX), path.name
     # and everything reads back with the passphrase
     listed = run(runner, "--passphrase-file", str(passfile), "journal", "list", "--json")
-    assert [e["text"] for e in json.loads(listed.stdout)] == [NOTE_2, NOTE]
+    assert [e["text"] for e in json.loads(listed.stdout)] == [NEW, NOTE_2, NOTE]
+    letter = run(runner, "--passphrase-file", str(passfile), "letters", "show", "1")
+    assert LETTER in letter.stdout
     plan = run(runner, "--passphrase-file", str(passfile), "safety-plan", "show", "--json")
     assert PLAN in plan.stdout
     exported = run(runner, "--passphrase-file", str(passfile), "export", "--plain")
@@ -137,6 +156,90 @@ def test_new_records_are_sealed_and_journal_add_appends_one_line(
     assert after.startswith(before) and after.count(b"\n") == 3  # appended, not rewritten
     assert after[len(before) :].startswith(crypto.PREFIX)
     assert plain_text_in(data_dir) == []
+
+
+def test_letters_edits_deletions_and_compact_while_encrypted_leave_no_plain_text(
+    runner, data_dir: Path, passfile: Path
+) -> None:
+    run(runner, "journal", "add", NOTE)
+    encrypt(runner, passfile)
+    args = ["--passphrase-file", str(passfile)]
+    letter_edit_and_delete(runner, *args)
+    assert plain_text_in(data_dir) == []
+    # every line, of every kind (header, entries, the edit, the deletion), is sealed
+    lines = (data_dir / JOURNAL).read_bytes().splitlines()
+    assert len(lines) == 6 and all(line.startswith(crypto.PREFIX) for line in lines)
+    # the newest-first reader opens them from the end (a sealed header counts as one)
+    unlocked = crypto.unlock(keys.read_document(Store(data_dir)), PASS)
+    store = Store(data_dir, sealer=crypto.Sealer(unlocked.data_key))
+    assert store.journal_in_order()
+    with store.journal_newest_first() as (entries, torn):
+        assert [e.text for e in entries] == [NEW, NOTE] and not torn
+    assert store.journal_summary().count == 2
+    newest = run(runner, *args, "journal", "list", "--limit", "1", "--json")
+    assert [e["text"] for e in json.loads(newest.stdout)] == [NEW]
+    assert run(runner, *args, "journal", "compact").exit_code == 0
+    bak = data_dir / f"{JOURNAL}.bak"
+    assert all(line.startswith(crypto.PREFIX) for line in bak.read_bytes().splitlines())
+    assert plain_text_in(data_dir) == []
+    # what compact kept and what the .bak holds, seen after decrypting
+    assert run(runner, *args, "decrypt").exit_code == 0
+    journal = (data_dir / JOURNAL).read_text()
+    assert NEW in journal and OLD not in journal and GONE not in journal
+    assert OLD in bak.read_text() and GONE in bak.read_text()
+    assert LETTER in (data_dir / PROGRESS).read_text()
+
+
+def test_status_short_and_journal_reads_work_with_a_passphrase_file(
+    runner, data_dir: Path, passfile: Path
+) -> None:
+    run(runner, "journal", "add", NOTE)
+    run(runner, "checkin", "--mood", "5", "--urge", "2")
+    plain = [run(runner, *cmd).stdout for cmd in (["status", "--short"], ["journal", "stats"])]
+    encrypt(runner, passfile)
+    args = ["--passphrase-file", str(passfile)]
+    for command, before in zip((["status", "--short"], ["journal", "stats"]), plain, strict=True):
+        result = run(runner, *args, *command)
+        assert result.exit_code == 0 and result.stdout == before, result.output
+        assert run(runner, *command).exit_code == 2  # no passphrase, no terminal
+    for command in (["journal", "tags"], ["journal", "list", "--contains", "bed"], ["status"]):
+        result = run(runner, *args, *command)
+        assert result.exit_code == 0, result.output
+    wrong = passfile.with_name("wrong")
+    wrong.write_text("not the passphrase\n")
+    assert run(runner, "--passphrase-file", str(wrong), "status", "--short").exit_code == 5
+
+
+def test_letters_and_edits_go_out_and_come_back_encrypted_both_ways(
+    runner, data_dir: Path, tmp_path: Path, passfile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letter_edit_and_delete(runner)
+    plain = tmp_path / "plain.json"
+    assert run(runner, "export", "-o", str(plain)).exit_code == 0
+    encrypt(runner, passfile)
+    args = ["--passphrase-file", str(passfile)]
+    sealed = tmp_path / "sealed.json"
+    assert run(runner, *args, "export", "-o", str(sealed)).exit_code == 0
+    assert not [t for t in KNOWN if t in sealed.read_text()]
+    # both exports merged into other encrypted data; the encrypted one restored into plain
+    encrypted_dir = tmp_path / "encrypted"
+    run(runner, "--data-dir", str(encrypted_dir), "journal", "add", NOTE_2)
+    monkeypatch.setenv("EXBACK_DATA_DIR", str(encrypted_dir))
+    assert encrypt(runner, passfile).exit_code == 0
+    for source in (plain, sealed):
+        result = run(runner, *args, "restore", "--merge", str(source))
+        assert result.exit_code == 0, result.output
+        listed = json.loads(run(runner, *args, "journal", "list", "--json").stdout)
+        texts = [e["text"] for e in listed]
+        assert NEW in texts and NOTE_2 in texts and OLD not in texts and GONE not in texts
+        assert LETTER in run(runner, *args, "letters", "show", "1").stdout
+        assert plain_text_in(encrypted_dir) == []
+    plain_dir = tmp_path / "plain-dir"
+    monkeypatch.setenv("EXBACK_DATA_DIR", str(plain_dir))
+    assert run(runner, *args, "restore", str(sealed)).exit_code == 0
+    assert LETTER in (plain_dir / PROGRESS).read_text()
+    journal = (plain_dir / JOURNAL).read_text()
+    assert NEW in journal and GONE not in journal
 
 
 def test_without_a_passphrase_or_terminal_it_is_exit_2_naming_the_flag(
@@ -416,7 +519,8 @@ def test_doctor_checks_an_encrypted_dir_without_showing_content(
 
 
 def test_the_editor_copy_goes_to_memory_while_encryption_is_on() -> None:
-    from exback.prompts import MEMORY_DIRS, memory_tempdir
+    from exback.editor import MEMORY_DIRS
+    from exback.prompts import memory_tempdir
 
     with memory_tempdir() as folder:
         fd, name = tempfile.mkstemp()
@@ -425,6 +529,27 @@ def test_the_editor_copy_goes_to_memory_while_encryption_is_on() -> None:
     if any(os.access(d, os.W_OK) for d in MEMORY_DIRS):
         assert folder is not None and name.startswith(folder)
     assert tempfile.gettempdir() != folder or folder is None or folder == "/tmp"
+
+
+@pytest.mark.skipif(not os.access("/dev/shm", os.W_OK), reason="no /dev/shm on this system")
+def test_journal_edit_in_the_editor_writes_its_file_in_memory_while_encrypted(
+    runner, data_dir: Path, tmp_path: Path, passfile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(runner, "journal", "add", OLD)
+    encrypt(runner, passfile)
+    seen = tmp_path / "seen"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {seen}\nprintf "{NEW}" > "$1"\n')
+    editor.chmod(0o700)
+    monkeypatch.setenv("VISUAL", str(editor))
+    args = ["--passphrase-file", str(passfile)]
+    (entry,) = json.loads(run(runner, *args, "journal", "list", "--json").stdout)
+    result = run(runner, *args, "journal", "edit", entry["id"])
+    assert result.exit_code == 0, result.output
+    path = Path(seen.read_text())
+    assert str(path).startswith("/dev/shm/") and not path.parent.exists()
+    assert NEW in run(runner, *args, "journal", "list").stdout
+    assert plain_text_in(data_dir) == []
 
 
 # --- the system keyring, only when asked ----------------------------------------------------

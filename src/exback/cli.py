@@ -417,7 +417,7 @@ def journal_add(
         asked = journal.writing_prompt(session.content_path, today())
         text = session.prompter().text(asked)
     if text is None:
-        compose = _editor(required=False) if stdin_is_terminal() else None
+        compose = _editor(session, required=False) if stdin_is_terminal() else None
         text = compose("") if compose else _read_text_input(session, "Your note:")
     added = journal.add(session.store, text, mood, tag or [], now(), asked)
     if added.notice:
@@ -642,7 +642,7 @@ def journal_edit(
         changes["starred"] = star
     if date is not None:
         changes["date"] = parse_moment(date, today(), "--date")
-    compose = None if changes else _editor(required=True)
+    compose = None if changes else _editor(session, required=True)
     result = journal.edit(session.store, entry_id, now(), changes, compose)
     if result.notice:
         session.ui.say(f"exback: {result.notice}")
@@ -669,8 +669,11 @@ def _what_changed(before: Any, after: Any) -> str:
     return " and ".join([", ".join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)
 
 
-def _editor(required: bool) -> Any:
-    """`compose(text)` through $VISUAL/$EDITOR; None when neither is set (exit 2 if `required`)."""
+def _editor(session: Session, required: bool) -> Any:
+    """`compose(text)` through $VISUAL/$EDITOR; None when neither is set (exit 2 if `required`).
+
+    While the data is encrypted, the editor's file is on a memory file system (editor.py).
+    """
     from exback.editor import edit_text, editor_command
 
     command = editor_command(os.environ)
@@ -681,7 +684,8 @@ def _editor(required: bool) -> Any:
                 "--mood, --tag, --star, --unstar or --date"
             )
         return None
-    return lambda text: edit_text(command, text)
+    private = session.store.encrypted()
+    return lambda text: edit_text(command, text, private)
 
 
 @journal_app.command("delete")

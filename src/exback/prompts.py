@@ -31,7 +31,6 @@ would ask again and then wait a second for the answer (`_no_cursor_requests`).
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import tempfile
@@ -56,7 +55,6 @@ if TYPE_CHECKING:
     from exback.ui import UI
 
 ARROW = "› "
-MEMORY_DIRS = ("/dev/shm", "/run/shm")  # memory file systems, where the editor's copy may go
 NOTHING_SAVED = "interrupted; nothing was saved"
 
 
@@ -568,7 +566,9 @@ def memory_tempdir() -> Iterator[str | None]:
     Yields the folder used, or None when there is no writable one (the usual temp
     folder is used then). Every editor path uses this while encryption is on.
     """
-    folder = next((d for d in MEMORY_DIRS if os.access(d, os.W_OK | os.X_OK)), None)
+    from exback.editor import memory_dir
+
+    folder = memory_dir()
     before = tempfile.tempdir
     if folder is not None:
         tempfile.tempdir = folder
