@@ -1,4 +1,5 @@
-"""SIGKILL before every file-system call of `encrypt`, `decrypt` and `passphrase` (issue 20).
+"""SIGKILL before every file-system call of `encrypt`, `decrypt`, `passphrase` (issue 20)
+and of `journal compact` on encrypted data.
 
 As tests/test_strace_crash.py does for the commands that rewrite data: one traced
 run lists the calls on the test's files; then, for each (capped by
@@ -9,12 +10,14 @@ After each kill:
 - every record that was there before reads back (with the passphrase when
   encryption.json is there), none lost, none changed: the old or the new state;
 - for `passphrase`, exactly one of the old and the new passphrase opens it;
-- running the same command again finishes the job: all sealed (encrypt), all
-  plain and no encryption.json (decrypt), the new passphrase (passphrase).
+- running the same command again finishes the job: all sealed (encrypt, and
+  compact, whose `.bak` stays sealed), all plain and no encryption.json
+  (decrypt), the new passphrase (passphrase).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -67,12 +70,26 @@ def _encrypted(runner: CliRunner, root: Path, scratch: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def _encrypted_with_a_deletion(runner: CliRunner, root: Path, scratch: Path) -> None:
+    _encrypted(runner, root, scratch)
+    args = ["--data-dir", str(root), "--passphrase-file", str(scratch / "old")]
+    assert run(runner, *args, "journal", "add", "a note to delete").exit_code == 0
+    listed = run(runner, *args, "journal", "list", "--json", "--contains", "to delete")
+    (entry,) = json.loads(listed.stdout)
+    deleted = run(runner, *args, "journal", "delete", entry["id"], "--confirm", "delete")
+    assert deleted.exit_code == 0, deleted.output
+
+
 CASES: dict[str, tuple[Callable[[CliRunner, Path, Path], None], list[str]]] = {
     "encrypt": (_fill, ["--passphrase-file", "{old}", "encrypt"]),
     "decrypt": (_encrypted, ["--passphrase-file", "{old}", "decrypt"]),
     "passphrase": (
         _encrypted,
         ["--passphrase-file", "{old}", "passphrase", "--new-passphrase-file", "{new}"],
+    ),
+    "journal compact": (
+        _encrypted_with_a_deletion,
+        ["--passphrase-file", "{old}", "journal", "compact"],
     ),
 }
 
@@ -152,7 +169,7 @@ def test_sigkill_before_each_file_system_call(name: str, tmp_path: Path) -> None
             assert redo.returncode == 0, f"{where}: again: {redo.stderr}"
         final = NEW if name == "passphrase" else OLD
         assert records(opened(root, final)) == before, where
-        if name == "encrypt":
+        if name in ("encrypt", "journal compact"):
             assert (root / KEYS).exists() and sealed_everywhere(root), where
         if name == "decrypt":
             assert not (root / KEYS).exists(), where
