@@ -178,6 +178,9 @@ def test_letters_edits_deletions_and_compact_while_encrypted_leave_no_plain_text
     assert store.journal_summary().count == 2
     newest = run(runner, *args, "journal", "list", "--limit", "1", "--json")
     assert [e["text"] for e in json.loads(newest.stdout)] == [NEW]
+    doctor = run(runner, *args, "doctor")  # it sees the old text through the seam
+    assert doctor.exit_code == 0 and "--repair would compact it" in doctor.stdout
+    assert not [t for t in KNOWN if t in doctor.output]
     assert run(runner, *args, "journal", "compact").exit_code == 0
     bak = data_dir / f"{JOURNAL}.bak"
     assert all(line.startswith(crypto.PREFIX) for line in bak.read_bytes().splitlines())

@@ -41,7 +41,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "answers.yaml").write_text("understand: {reasons: We grew apart}\n")
     entries = [journal.make_entry(f"imported {i}", None, [], now) for i in range(3000)]
     (root / "big.json").write_text(
-        "[" + ",".join(journal.to_line(e).decode() for e in entries) + "]"
+        "[" + ",".join(journal.to_line(journal.entry_line(e)).decode() for e in entries) + "]"
     )
     env = {  # set here: the per-test fixtures of conftest are not in place yet
         "TERM": "xterm-256color",
