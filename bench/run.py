@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 SIZES = (0, 10_000, 100_000)
+ENCRYPTED_SIZES = (0, 100_000)  # the same journals, encrypted (issue 20)
 SEARCH = "number 12"
 """What `journal list --contains` looks for: 1 in 90 of the bench's notes (12, 120-129...)."""
 TYPER = ("ref", 'python -c "import typer"', None)
@@ -134,6 +135,7 @@ def main() -> int:
             commands = [c for c in commands if (c.tool, c.name, c.size) != SLOWEST]
         results = time_all(commands, runs)
         report(results, runs)
+        print(f"\nKey derivation: {kdf_cost(max(runs, 5))}.")
         print(f"\nThe whole bench took {(time.perf_counter() - began) / 60:.1f} minutes.")
     finally:
         if args.keep:
@@ -328,6 +330,13 @@ def build_fixtures(tmp: Path, exback: Path, jrnl: Path, env: dict[str, str]) -> 
             Command("jrnl", "journal list --contains", size, [*jr, "-contains", SEARCH], jrnl_env),
             Command("exback", "status", size, [*ex, "status"], exback_env),
         ]  # fmt: skip
+        if size in ENCRYPTED_SIZES:
+            sealed_env = encrypted_copy(tmp, data_dir, exback, exback_env)
+            commands += [
+                Command("exback", "journal add, encrypted", size,
+                        [*ex, "journal", "add", "a bench note"], sealed_env),
+                Command("exback", "status, encrypted", size, [*ex, "status"], sealed_env),
+            ]  # fmt: skip
         if size == 0:
             commands += [
                 Command("exback", "--help", None, [*ex, "--help"], exback_env),
@@ -363,6 +372,38 @@ def build_fixtures(tmp: Path, exback: Path, jrnl: Path, env: dict[str, str]) -> 
     ]
     write_jrnl_config(env, journals)
     return commands
+
+
+def encrypted_copy(tmp: Path, data_dir: Path, exback: Path, env: dict[str, str]) -> dict[str, str]:
+    """The same data dir, encrypted; the environment that opens it (the passphrase file)."""
+    sealed = data_dir.with_name(data_dir.name + "-encrypted")
+    shutil.copytree(data_dir, sealed)
+    passphrase = tmp / "passphrase.txt"
+    passphrase.write_text("a bench passphrase\n")
+    sealed_env = {**env, "EXBACK_DATA_DIR": str(sealed), "EXBACK_PASSPHRASE_FILE": str(passphrase)}
+    began = time.perf_counter()
+    run_checked([str(exback), "encrypt"], sealed_env)
+    print(
+        f"  exback encrypt of {data_dir.name}: {time.perf_counter() - began:.2f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return sealed_env
+
+
+def kdf_cost(runs: int) -> str:
+    """What opening the data key costs in this process: the KDF dominates."""
+    from exback import crypto
+
+    unlocked = crypto.new_key_document("a bench passphrase", crypto.new_recovery_code())
+    kdf = unlocked.document["passphrase"]["kdf"]
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        crypto.unlock(unlocked.document, "a bench passphrase")
+        times.append(time.perf_counter() - began)
+    params = ", ".join(f"{k} {v}" for k, v in kdf.items() if k != "salt")
+    return f"opening the data key ({params}): median {statistics.median(times) * 1000:.0f} ms"
 
 
 FRESH_IMPORT = 'rm -rf "$2" && EXBACK_DATA_DIR="$2" "$1" journal import "$3"'

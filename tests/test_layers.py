@@ -31,6 +31,7 @@ PURE = {
     "journal_stats",
     "export",
     "merge",
+    "crypto",
     "letters",
     "urges",
     "pacing",

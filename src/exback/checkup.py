@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from exback.crypto import is_sealed
 from exback.errors import DataCorruptError, DataLockedError, DataNewerError, StorageError
 from exback.journal import HEADER, Folded, fold, from_line
 from exback.migrations import migrate
@@ -34,6 +35,7 @@ from exback.storage import (
     DIR_MODE,
     FILE_MODE,
     JOURNAL_LIMIT,
+    KEYS,
     LOCK,
     PENDING,
     PROGRESS,
@@ -97,7 +99,9 @@ def diagnose(store: Store, now: dt.datetime, check_lock: bool = True) -> list[Fi
             findings.extend(_check_file_mode(root / name))
     pending = _check_pending(store, now)
     findings.extend(pending)
-    if not pending:  # an interrupted restore is finished first, then the files are checked
+    key = _check_key(store)
+    findings.extend(key)
+    if not pending and not key:  # an interrupted restore is finished first, then the files
         findings.extend(_check_progress(store, now))
         findings.extend(_check_journal(store, now))
     for name in names:
@@ -234,6 +238,60 @@ def _check_pending(store: Store, now: dt.datetime) -> list[Finding]:
     ]
 
 
+# --- encryption.json -----------------------------------------------------------------
+
+
+def _check_key(store: Store) -> list[Finding]:
+    """The key document of an encrypted data dir, or sealed files without one.
+
+    No repair: only a copy of encryption.json from a backup can open the files. Files
+    left plain by an interrupted `exback encrypt` are sealed by the repair.
+    """
+    from exback import keys
+
+    if not store.encrypted():
+        for path in (store.progress_path, store.journal_path):
+            try:
+                sealed = is_sealed(read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT)[:16])
+            except (OSError, UnsafeFileError):
+                continue
+            if sealed:
+                return [
+                    Finding(
+                        path,
+                        f"is encrypted, but {KEYS} (its key) is missing; put it back from a "
+                        "backup of the data dir (nothing else can open it)",
+                    )
+                ]
+        return []
+    try:
+        keys.read_document(store)
+    except (DataCorruptError, StorageError) as exc:
+        detail = exc.detail if isinstance(exc, DataCorruptError) else exc.message
+        return [
+            Finding(
+                store.keys_path,
+                f"{detail}; your encrypted files open only with it: put back a copy from a "
+                "backup of the data dir",
+            )
+        ]
+    plain = keys.plain_files(store)
+    if not plain:
+        return []
+
+    def seal() -> list[str]:
+        return [f"encrypted {name}" for name in keys.convert(store, store.sealer())]
+
+    return [
+        Finding(
+            store.root,
+            f"still in plain text: {', '.join(plain)} (an interrupted 'exback encrypt')",
+            repair="encrypt them",
+            fix=seal,
+        )
+    ]
+
+
 # --- progress.json -----------------------------------------------------------------
 
 
@@ -256,7 +314,7 @@ def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
         return [Finding(path, f"{problem}; move it away yourself (exback does not touch it)")]
     bak = path.with_name(path.name + ".bak")
     good = _load_or_none(store, bak)
-    salvaged = _salvage(path, raw)
+    salvaged = _salvage(store, path, raw)
     if salvaged is not None and salvaged[1] > 0:
         replacement, dropped = progress_bytes(salvaged[0]), salvaged[1]
         noun = "record" if dropped == 1 else "records"
@@ -266,7 +324,7 @@ def _check_progress(store: Store, now: dt.datetime) -> list[Finding]:
         )
         done = f"wrote {path.name} again without {dropped} unreadable {noun}"
     elif good is not None:
-        replacement = read_checked(bak, PROGRESS_LIMIT)
+        replacement = store.unseal(bak, read_checked(bak, PROGRESS_LIMIT))
         saved = good.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         plan = (
             f"keep a copy of it as {path.name}.corrupt-<time>, and put back {bak.name} "
@@ -322,11 +380,12 @@ def _missing_progress(store: Store, now: dt.datetime) -> list[Finding]:
             raw = read_checked(source, PROGRESS_LIMIT)
         except (OSError, UnsafeFileError):
             continue
-        salvaged = _salvage(source, raw)
+        salvaged = _salvage(store, source, raw)
         if salvaged is None:
             continue
         progress, dropped = salvaged
-        data = raw if dropped == 0 and source == bak else progress_bytes(progress)
+        data = store.unseal(source, raw) if dropped == 0 and source == bak else None
+        data = data or progress_bytes(progress)
         saved = progress.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         but = f" ({dropped} unreadable records left out)" if dropped else ""
 
@@ -361,7 +420,7 @@ def _missing_progress(store: Store, now: dt.datetime) -> list[Finding]:
     ]
 
 
-def recoverable_copy(path: Path) -> str | None:
+def recoverable_copy(store: Store, path: Path) -> str | None:
     """The name of a kept copy (`.corrupt-*`, `.torn-*`) of a missing file with good records."""
     if path.name == PROGRESS:
         for source in sorted(path.parent.glob(path.name + ".corrupt-*"), reverse=True):
@@ -369,10 +428,10 @@ def recoverable_copy(path: Path) -> str | None:
                 raw = read_checked(source, PROGRESS_LIMIT)
             except (OSError, UnsafeFileError):
                 continue
-            if _salvage(source, raw) is not None:
+            if _salvage(store, source, raw) is not None:
                 return source.name
         return None
-    found, sources = _kept_entries(path, set(), include_bak=False)
+    found, sources = _kept_entries(store, path, set(), include_bak=False)
     return sources.split(", ")[0] if found else None
 
 
@@ -389,15 +448,16 @@ def _load_or_none(store: Store, path: Path) -> Progress | None:
         return None
 
 
-def _salvage(path: Path, raw: bytes) -> tuple[Progress, int] | None:
+def _salvage(store: Store, path: Path, raw: bytes) -> tuple[Progress, int] | None:
     """The progress with every record that fails its model left out, and how many.
 
-    None when the file is not JSON or its top level is wrong (no record to leave out).
+    None when the file is not JSON or its top level is wrong (no record to leave out),
+    or when it is sealed and does not open.
     """
     from pydantic import ValidationError
 
     try:
-        data = parse_progress_json(path, raw)
+        data = parse_progress_json(path, store.unseal(path, raw))
     except DataCorruptError:
         return None
     if not isinstance(data, dict):
@@ -456,14 +516,14 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
         return [Finding(path, f"cannot read it: {exc.strerror}")]
     lines = raw.split(b"\n")
     torn = lines.pop() != b""
-    good: list[bytes] = []
+    good: list[bytes] = []  # opened: a sealed line's plain text
     bad: list[tuple[int, str]] = []
     for number, line in enumerate(lines, 1):
-        reason = _line_problem(line)
-        if reason is None:
-            good.append(line)
+        plain = _plain_line(store, path, number, line)
+        if isinstance(plain, str):
+            bad.append((number, plain))
         else:
-            bad.append((number, reason))
+            good.append(plain)
     if bad:
         named = ", ".join(str(n) for n, _ in bad[:_MAX_LINES_NAMED])
         more = f" and {len(bad) - _MAX_LINES_NAMED} more" if len(bad) > _MAX_LINES_NAMED else ""
@@ -509,7 +569,7 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
         ]
     folded = fold(from_line(line) for line in good)
     have = {*folded.versions, *folded.deleted}
-    found, sources = _kept_entries(path, have)
+    found, sources = _kept_entries(store, path, have)
     if not found:
         return _compactable(store, folded, in_order=bool(good) and good[0] == HEADER)
 
@@ -555,7 +615,7 @@ def _compactable(store: Store, folded: Folded, in_order: bool) -> list[Finding]:
 
 def _missing_journal(store: Store) -> list[Finding]:
     path = store.journal_path
-    found, sources = _kept_entries(path, set())
+    found, sources = _kept_entries(store, path, set())
     bak = path.with_name(path.name + ".bak")
     if not found and not os.path.lexists(bak):
         return []
@@ -576,7 +636,7 @@ def _missing_journal(store: Store) -> list[Finding]:
 
 
 def _kept_entries(
-    path: Path, have: set[str], include_bak: bool = True
+    store: Store, path: Path, have: set[str], include_bak: bool = True
 ) -> tuple[list[JournalEntry], str]:
     """Good entries in the journal's `.bak`, `.corrupt-*` and `.torn-*` copies not in `have`."""
     found: list[JournalEntry] = []
@@ -593,11 +653,12 @@ def _kept_entries(
             continue
         before = len(found)
         # the copy as exback would read it: an entry deleted in it is not offered back
-        copy = fold(
-            from_line(line)
-            for line in raw.split(b"\n")
-            if line.strip() and _line_problem(line) is None
+        plain = (
+            _plain_line(store, copy_path, number, line)
+            for number, line in enumerate(raw.split(b"\n"), 1)
+            if line.strip()
         )
+        copy = fold(from_line(line) for line in plain if isinstance(line, bytes))
         seen |= set(copy.deleted)
         for entry in copy.entries:
             if entry.id not in seen:
@@ -608,16 +669,20 @@ def _kept_entries(
     return found, ", ".join(names)
 
 
-def _line_problem(line: bytes) -> str | None:
+def _plain_line(store: Store, path: Path, number: int, line: bytes) -> bytes | str:
+    """A journal line's plain bytes (opened first when sealed), or what is wrong with it."""
     from pydantic import ValidationError
 
     try:
-        from_line(line)
+        plain = store.open_line(path, number, line)
+        from_line(plain)
+    except DataCorruptError as exc:  # sealed, and it does not open
+        return exc.detail.partition(": ")[2] or exc.message
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         return f"{where}: {err['msg']}" if where else str(err["msg"])
-    return None
+    return plain
 
 
 # --- leftovers -----------------------------------------------------------------------

@@ -35,6 +35,8 @@ from typer.core import TyperGroup
 from exback import errors
 
 if TYPE_CHECKING:
+    from exback.commands.encryption import Secrets
+    from exback.crypto import Sealer
     from exback.models import Program
     from exback.nocontact import EventKind
     from exback.phrases import CachedPhrases
@@ -52,17 +54,39 @@ class Session:
     no_color: bool = False
     debug: bool = False
     lock_timeout: float = 10.0
+    passphrase_file: Path | None = None
     said_where: bool = False
     """Whether the person has been told where their data lives, in this run."""
     _program: Program | None = field(default=None, repr=False)
     _ui: UI | None = field(default=None, repr=False)
+    _sealers: dict[Path, Sealer] = field(default_factory=dict, repr=False)
+    """Data keys opened in this run: the passphrase is asked once per run."""
 
     @property
     def store(self) -> Store:
         from exback import paths
         from exback.storage import Store
 
-        return Store(paths.data_dir(self.data_dir), self.lock_timeout, self.tell_where)
+        root = paths.data_dir(self.data_dir)
+        sealer = self._sealers.get(root)
+        return Store(root, self.lock_timeout, self.tell_where, self.unlock, sealer)
+
+    def unlock(self, store: Store) -> Sealer:
+        """Open an encrypted data dir's key: from --passphrase-file, else asked once."""
+        from exback.commands.encryption import unlock
+
+        sealer = unlock(store, self.secrets())
+        self._sealers[store.root] = sealer
+        return sealer
+
+    def secrets(self, flag: str = "--passphrase-file", file: Path | None = None) -> Secrets:
+        """Where a secret comes from: the file given for `flag`, or the terminal."""
+        from exback.commands.encryption import Secrets
+
+        ask = self.prompter("interrupted; nothing was changed") if stdin_is_terminal() else None
+        if flag == "--passphrase-file":
+            file = self.passphrase_file
+        return Secrets(file, ask, flag)
 
     def tell_where(self, root: Path) -> None:
         """The first command to make the data dir says, once, where it is."""
@@ -93,7 +117,8 @@ class Session:
         """Prompts on this session's terminal; Ctrl-C there says `stop_message`."""
         from exback.prompts import NOTHING_SAVED, Prompter
 
-        return Prompter(self.ui, self.show_help_now, stop_message or NOTHING_SAVED)
+        private = self.store.encrypted()  # the editor's copy goes to memory
+        return Prompter(self.ui, self.show_help_now, stop_message or NOTHING_SAVED, private)
 
     def show_help_now(self) -> None:
         """What `exback help-now` prints: the person's plan first, then the help; never fails."""
@@ -218,11 +243,14 @@ Examples:
   exback content validate DIR       check a folder of program content
   exback safety-plan                your own plan for hard moments
   exback safety-plan show           print it
+  exback encrypt                    encrypt your data with a passphrase
+  exback passphrase                 change it (--recover: with the code)
+  exback decrypt                    back to plain text
 
 Everything stays on this machine, in the data dir (see `exback where`).
 Exit codes: 0 ok, 1 error, 2 bad input, 3 data corrupt or from a newer
-exback, 4 data locked by another exback, 130 interrupted, 141 the reader
-of the output stopped early (| head).
+exback, 4 data locked by another exback, 5 wrong passphrase, 130
+interrupted, 141 the reader of the output stopped early (| head).
 """
 
 app = typer.Typer(
@@ -309,13 +337,23 @@ def root(
             help="Seconds to wait for another exback before giving up (exit 4).",
         ),
     ] = 10.0,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--passphrase-file",
+            envvar="EXBACK_PASSPHRASE_FILE",
+            metavar="FILE",
+            help="Read the passphrase of encrypted data from FILE's first line.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     """A private, offline, guided program for the weeks after a breakup."""
-    ctx.obj = Session(data_dir, content_dir, no_color, debug, lock_timeout)
+    ctx.obj = Session(data_dir, content_dir, no_color, debug, lock_timeout, passphrase_file)
 
 
 def _session(ctx: typer.Context) -> Session:
@@ -379,7 +417,7 @@ def journal_add(
         asked = journal.writing_prompt(session.content_path, today())
         text = session.prompter().text(asked)
     if text is None:
-        compose = _editor(required=False) if stdin_is_terminal() else None
+        compose = _editor(session, required=False) if stdin_is_terminal() else None
         text = compose("") if compose else _read_text_input(session, "Your note:")
     added = journal.add(session.store, text, mood, tag or [], now(), asked)
     if added.notice:
@@ -604,7 +642,7 @@ def journal_edit(
         changes["starred"] = star
     if date is not None:
         changes["date"] = parse_moment(date, today(), "--date")
-    compose = None if changes else _editor(required=True)
+    compose = None if changes else _editor(session, required=True)
     result = journal.edit(session.store, entry_id, now(), changes, compose)
     if result.notice:
         session.ui.say(f"exback: {result.notice}")
@@ -631,8 +669,11 @@ def _what_changed(before: Any, after: Any) -> str:
     return " and ".join([", ".join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)
 
 
-def _editor(required: bool) -> Any:
-    """`compose(text)` through $VISUAL/$EDITOR; None when neither is set (exit 2 if `required`)."""
+def _editor(session: Session, required: bool) -> Any:
+    """`compose(text)` through $VISUAL/$EDITOR; None when neither is set (exit 2 if `required`).
+
+    While the data is encrypted, the editor's file is on a memory file system (editor.py).
+    """
     from exback.editor import edit_text, editor_command
 
     command = editor_command(os.environ)
@@ -643,7 +684,8 @@ def _editor(required: bool) -> Any:
                 "--mood, --tag, --star, --unstar or --date"
             )
         return None
-    return lambda text: edit_text(command, text)
+    private = session.store.encrypted()
+    return lambda text: edit_text(command, text, private)
 
 
 @journal_app.command("delete")
@@ -1061,6 +1103,10 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace FILE if it already exists.")
     ] = False,
+    plain: Annotated[
+        bool,
+        typer.Option("--plain", help="With encrypted data: write plain text (after a warning)."),
+    ] = False,
 ) -> None:
     """Export your answers, countdown, check-ins and journal.
 
@@ -1071,15 +1117,25 @@ def export(
       exback export --format md | less
 
     json (the default) is a complete, versioned copy that 'exback restore' reads
-    back; md is a readable report you could bring to a counsellor.
+    back; md is a readable report you could bring to a counsellor. When your data
+    is encrypted, the json export is encrypted too (it opens with your passphrase
+    or recovery code of today); --plain writes plain text, and md needs it.
     """
     from exback import __version__
     from exback.commands import archive
+    from exback.commands.encryption import sealed_export
 
     session = _session(ctx)
     markdown = fmt is Format.md
+    store = session.store
+    sealed = sealed_export(store, plain, markdown)
+    if plain and store.encrypted():
+        session.ui.say(
+            "exback: warning: this export is plain text; anyone who gets it can read "
+            "everything in it. Delete it when you no longer need it."
+        )
     done = archive.export(
-        session.store, markdown, session.program, now(), __version__, output, force
+        store, markdown, session.program, now(), __version__, output, force, sealed
     )
     if done.notice:
         session.ui.say(f"exback: {done.notice}")
@@ -1115,7 +1171,7 @@ def restore(
     from exback.commands import archive
 
     session = _session(ctx)
-    added = archive.restore(session.store, file, merge, now())
+    added = archive.restore(session.store, file, merge, now(), session.secrets())
     if not added.counts:
         session.ui.say(f"Nothing to add: {session.store.root} already has everything in {file}.")
         return
@@ -1198,9 +1254,39 @@ def help_now(ctx: typer.Context) -> None:
     Shows your own safety plan first when you have one, then help lines for
     several countries. Works at once, from any state: it needs no data dir and no
     terminal, never waits for another exback, and prints the general help even
-    when your data cannot be read.
+    when your data cannot be read. When your data is encrypted, the general help
+    comes at once and your plan after your passphrase (at a terminal).
     """
-    _session(ctx).show_help_now()
+    session = _session(ctx)
+    session.show_help_now()
+    store = session.store
+    if store.needs_passphrase():
+        _plan_after_passphrase(session, store)
+
+
+def _plan_after_passphrase(session: Session, store: Store) -> None:
+    """help-now with encrypted data: the person's plan once the passphrase opens it."""
+    from exback import render
+    from exback.commands.care import plan_for_help
+
+    if session.passphrase_file is None and not stdin_is_terminal():
+        session.ui.say(
+            "exback: your data is encrypted, so your own safety plan is shown only at a "
+            "terminal (or with --passphrase-file)"
+        )
+        return
+    _tell(
+        session,
+        "If you made a safety plan, it is encrypted: type your passphrase to see it "
+        "(Ctrl-C skips it).",
+    )
+    try:
+        store.sealer()
+    except errors.ExbackError as exc:  # a wrong passphrase, Ctrl-C: the help is already out
+        session.ui.say(f"exback: {exc.message}")
+        return
+    plan, problem = plan_for_help(store)
+    render.help_now_plan(session.ui, plan, problem)
 
 
 safety_plan_app = typer.Typer(  # its help is safety_plan_walk's docstring
@@ -1489,6 +1575,170 @@ def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False
 def stdin_is_terminal() -> bool:
     """Whether a person can answer prompts (tests that drive a pipe replace this)."""
     return sys.stdin.isatty()
+
+
+# --- encryption at rest (issue 20) -------------------------------------------------------
+
+
+@app.command()
+def encrypt(ctx: typer.Context) -> None:
+    """Encrypt your data with a passphrase and a recovery code.
+
+    \b
+    Examples:
+      exback encrypt
+      EXBACK_PASSPHRASE_FILE=pass.txt exback encrypt   (scripts: prints the code)
+
+    Read this first: if you forget the passphrase and lose the recovery code,
+    your data is gone; nobody can open it. Every data file is encrypted in place
+    (progress, journal, safety plan, .bak and kept copies), one file at a time,
+    each replaced whole: an interruption leaves each file readable, and running
+    'exback encrypt' again finishes the job. From then on every command that
+    reads your data asks for the passphrase once; 'exback help-now' does not.
+    """
+    from exback.commands import encryption
+    from exback.words import count
+
+    session = _session(ctx)
+    done = encryption.encrypt(
+        session.store,
+        session.secrets(),
+        lambda text: _tell(session, text, "bold"),
+        lambda code: _show_recovery_code(session, code),
+    )
+    if done.already:
+        session.ui.say(
+            f"{done.root} is already encrypted"
+            + (f"; finished encrypting {', '.join(done.files)}." if done.files else ".")
+        )
+        return
+    _tell(
+        session,
+        f"Encrypted {count(len(done.files), 'file')} in {done.root}"
+        f" ({', '.join(done.files) or 'no data yet'}). Keep your passphrase and recovery "
+        "code safe.",
+    )
+
+
+def _tell(session: Session, text: str, style: str = "") -> None:
+    """A paragraph for the person: wrapped at a terminal, one `exback:` line otherwise."""
+    from exback import render
+
+    if stdin_is_terminal():
+        render.notice(session.ui, text, style)
+    else:
+        session.ui.say(f"exback: {text}")
+
+
+def _show_recovery_code(session: Session, code: str) -> None:
+    """The one-time code: on the terminal (stderr), or on stdout for a script to keep."""
+    from exback.commands.encryption import SAY_RECOVERY
+
+    _tell(session, SAY_RECOVERY)
+    if stdin_is_terminal():
+        _tell(session, code, "bold")
+    else:
+        print(code, flush=True)
+
+
+@app.command()
+def decrypt(ctx: typer.Context) -> None:
+    """Turn encryption off: your data is plain text again.
+
+    \b
+    Examples:
+      exback decrypt
+      EXBACK_PASSPHRASE_FILE=pass.txt exback decrypt
+
+    Asks for the passphrase, then writes every data file back as plain text,
+    one file at a time (an interruption leaves each file readable; run it again
+    to finish), and removes encryption.json last.
+    """
+    from exback.commands import encryption
+
+    session = _session(ctx)
+    done = encryption.decrypt(session.store)
+    if done.already:
+        session.ui.say(f"{done.root} is not encrypted; nothing was changed.")
+        return
+    session.ui.say(
+        f"Decrypted {done.root}: your data is plain text again "
+        f"({', '.join(done.files) or 'no data files'})."
+    )
+
+
+@app.command("passphrase")
+def change_passphrase(
+    ctx: typer.Context,
+    recover: Annotated[
+        bool, typer.Option("--recover", help="Forgotten it? Open with the recovery code.")
+    ] = False,
+    new_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-passphrase-file",
+            metavar="FILE",
+            help="Read the new passphrase from FILE (scripts).",
+            show_default=False,
+        ),
+    ] = None,
+    code_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--recovery-code-file",
+            metavar="FILE",
+            help="With --recover: read the code from FILE (scripts).",
+            show_default=False,
+        ),
+    ] = None,
+    remember: Annotated[
+        bool,
+        typer.Option(
+            "--remember", help="Keep the key in the system keyring (needs exback[keyring])."
+        ),
+    ] = False,
+    forget: Annotated[
+        bool, typer.Option("--forget", help="Remove the key from the system keyring.")
+    ] = False,
+) -> None:
+    """Change your passphrase; --recover sets one with your code.
+
+    \b
+    Examples:
+      exback passphrase
+      exback passphrase --recover
+
+    Only encryption.json changes: the same data key is locked with the new
+    passphrase, so it takes a moment whatever the size of your journal. The
+    recovery code stays the same. Someone who had your old passphrase and a
+    copy of the old encryption.json could still open the data of that time.
+
+    --remember keeps the key in your system keyring (only if you ask; the
+    keyring package must be installed), so exback opens your data without
+    asking while you are logged in; 'exback where' says so. --forget removes it.
+    """
+    from exback.commands import encryption
+
+    session = _session(ctx)
+    if code_file is not None and not recover:
+        raise errors.UsageError("--recovery-code-file goes with --recover")
+    if remember and forget:
+        raise errors.UsageError("pass --remember or --forget, not both")
+    if remember or forget:
+        if forget:
+            encryption.forget(session.store)
+        else:
+            encryption.remember(session.store, session.secrets())
+        session.ui.say(
+            "Your key is kept in the system keyring; 'exback passphrase --forget' removes it."
+            if remember
+            else "Your key is no longer in the system keyring; exback asks for the passphrase."
+        )
+        return
+    given = session.secrets("--recovery-code-file", code_file) if recover else session.secrets()
+    new = session.secrets("--new-passphrase-file", new_file)
+    path = encryption.change_passphrase(session.store, given, new, recover)
+    session.ui.say(f"Your passphrase is changed ({path}); the recovery code stays the same.")
 
 
 # --- doctor -----------------------------------------------------------------------------

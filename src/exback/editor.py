@@ -3,8 +3,10 @@
 The text goes to a file only its owner can read (0600) in a folder only its owner
 can open (0700), made fresh for this one edit; the folder, with anything the
 editor left beside the file (a swap file), is removed as soon as the editor
-exits, whatever happened. Editors may still keep copies elsewhere (backup, undo
-or history folders); the README says so.
+exits, whatever happened. While the data is encrypted (`private`), that folder is
+made on a memory file system (/dev/shm) where there is one, so the text never
+reaches the disk through exback. Editors may still keep copies elsewhere (backup,
+undo or history folders); the README says so.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from pathlib import Path
 from exback.errors import ExbackError, UsageError
 
 FILE_MODE = 0o600
+MEMORY_DIRS = ("/dev/shm", "/run/shm")  # memory file systems, where the editor's copy may go
+
+
+def memory_dir() -> str | None:
+    """A memory file system this user may write to; None if there is none."""
+    return next((d for d in MEMORY_DIRS if os.access(d, os.W_OK | os.X_OK)), None)
 
 
 def editor_command(env: Mapping[str, str]) -> list[str] | None:
@@ -34,13 +42,15 @@ def editor_command(env: Mapping[str, str]) -> list[str] | None:
     return None
 
 
-def edit_text(command: list[str], text: str) -> str:
+def edit_text(command: list[str], text: str, private: bool = False) -> str:
     """Open `text` in the editor and return what it holds when the editor exits.
+
+    With `private` (encryption on) the file is on a memory file system when there is one.
 
     A final newline (which most editors add) is taken off. Exit 1 if the editor
     fails; 2 if it cannot be started or leaves text that is not UTF-8.
     """
-    folder = Path(tempfile.mkdtemp(prefix="exback-"))
+    folder = Path(tempfile.mkdtemp(prefix="exback-", dir=memory_dir() if private else None))
     try:
         path = folder / "note.txt"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)

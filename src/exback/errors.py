@@ -13,6 +13,7 @@ ERROR = 1
 USAGE = 2
 DATA_CORRUPT = 3
 DATA_LOCKED = 4
+WRONG_PASSPHRASE = 5
 INTERRUPTED = 130
 PIPE_CLOSED = 141  # 128 + SIGPIPE: the reader of our output went away (`| head`)
 
@@ -56,6 +57,12 @@ class DataLockedError(ExbackError):
     """Another exback process holds the data lock."""
 
     exit_code = DATA_LOCKED
+
+
+class WrongPassphraseError(ExbackError):
+    """The passphrase (or recovery code) does not open the encrypted data dir."""
+
+    exit_code = WRONG_PASSPHRASE
 
 
 class NotInteractiveError(ExbackError):

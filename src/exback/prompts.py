@@ -17,7 +17,10 @@ Keys, named under every question:
 - Ctrl-G: help now, shown at once, then the same question with nothing lost;
 - Ctrl-C or Ctrl-D: stop, as `Interrupted` carrying what was typed (`draft`);
 - at a multiline answer, Esc then Enter finishes it, and Ctrl-X Ctrl-E opens
-  $VISUAL or $EDITOR on it (a temporary file, mode 0600, removed afterwards).
+  $VISUAL or $EDITOR on it (a temporary file, mode 0600, removed afterwards; on a
+  memory file system such as /dev/shm when the data is encrypted: `private`).
+
+A passphrase is read with `secret`: nothing is echoed, not even stars.
 
 No prompt asks the terminal where its cursor is (a cursor-position request,
 ESC [ 6 n). prompt_toolkit asks to size menus and bottom toolbars, which these
@@ -27,9 +30,11 @@ would ask again and then wait a second for the answer (`_no_cursor_requests`).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -86,10 +91,13 @@ class Prompter:
         ui: UI,
         on_help: Callable[[], None] | None = None,
         stop_message: str = NOTHING_SAVED,
+        private: bool = False,
     ) -> None:
         self.ui = ui
         self.on_help = on_help
         self.stop_message = stop_message
+        self.private = private
+        """The data is encrypted: the editor's temporary file goes to memory where it can."""
 
     # --- questions from the content ------------------------------------------------
 
@@ -185,6 +193,21 @@ class Prompter:
         """Whether the person typed `word` exactly (for reset)."""
         typed = self.ask(TextQuestion(id="word", kind="text", prompt=message, required=False))
         return bool(typed == word)
+
+    def note(self, text: str) -> None:
+        """A line for the person between prompts (a refused passphrase...), wrapped."""
+        self.ui.out.print(self._text(text))
+
+    def secret(self, message: str) -> str:
+        """A passphrase or code, typed without echo; Ctrl-C or Ctrl-D stops (nothing kept)."""
+        import getpass
+
+        self.ui.out.print()
+        self.ui.out.print(self._text(message, "bold"))
+        try:
+            return getpass.getpass(ARROW)
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(self.stop_message) from None
 
     def days(self, choices: list[int], suggested: int, least: int, why: str | None = None) -> int:
         """The length of a no-contact period, at least `least` days (`why`: what set it)."""
@@ -472,7 +495,8 @@ class Prompter:
             color_depth=ColorDepth.DEPTH_1_BIT if plain else None,
         )
         try:
-            result = prompt.unsafe_ask()
+            with memory_tempdir() if self.private else contextlib.nullcontext():
+                result = prompt.unsafe_ask()
         except (KeyboardInterrupt, EOFError):  # input closed, or a signal
             return _Key("stop", "")
         return result if isinstance(result, _Key) else str(result)
@@ -533,6 +557,25 @@ class Prompter:
         for i, label in enumerate(labels, 1):
             table.add_row(str(i), self._text(label))
         return [table]
+
+
+@contextlib.contextmanager
+def memory_tempdir() -> Iterator[str | None]:
+    """Temporary files made inside (the editor's copy of an answer) go to a memory file system.
+
+    Yields the folder used, or None when there is no writable one (the usual temp
+    folder is used then). Every editor path uses this while encryption is on.
+    """
+    from exback.editor import memory_dir
+
+    folder = memory_dir()
+    before = tempfile.tempdir
+    if folder is not None:
+        tempfile.tempdir = folder
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = before
 
 
 def _no_cursor_requests() -> None:

@@ -457,6 +457,15 @@ def where(ui: UI, data: dict[str, Any]) -> None:
         out.print("             (not created yet: it appears with your first answer or note)")
     for item in data["files"]:
         out.print(user_text(f"             {item['name']}  ({item['bytes']} bytes)"))
+    if data["encrypted"]:
+        out.print("Encryption:  on; your passphrase (or recovery code) opens it")
+        if data["key_in_keyring"]:
+            out.print(
+                "             Its key is also kept in your system keyring, so exback opens "
+                "it without asking; 'exback passphrase --forget' removes it from there."
+            )
+    else:
+        out.print("Encryption:  off ('exback encrypt' turns it on)")
     out.print(user_text(f"Content dir: {data['content_dir']}"))
 
 
@@ -588,20 +597,33 @@ def help_now(ui: UI, shown: HelpNowShown) -> None:
         ui.say(f"exback: {shown.problem}")
 
 
+def notice(ui: UI, text: str, style: str = "") -> None:
+    """A paragraph on stderr for a person at a terminal, wrapped to its width."""
+    from exback.ui import user_text
+
+    ui.err.print()
+    ui.err.print(user_text(text, style="" if ui.plain else style))
+
+
+def help_now_plan(ui: UI, plan: SafetyPlan | None, problem: str | None) -> None:
+    """After the general help: the person's own plan (help-now with encrypted data)."""
+    from exback.text import inert
+
+    lines = plan_lines(plan)
+    if problem:
+        ui.say(f"exback: {problem}")
+    elif not lines:
+        ui.say("You have no safety plan yet; 'exback safety-plan' makes one.")
+    else:
+        print(inert("\n".join(lines)).rstrip(), flush=True)
+
+
 def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> str:
     """What `exback help-now` prints: the person's own plan first, then the general help."""
-    from exback import safety_plan
     from exback.care import HELP_NOW_FALLBACK
     from exback.text import inert  # the plan and the content alike are shown as text
 
-    lines: list[str] = []
-    parts = safety_plan.filled(plan) if plan is not None else []
-    if parts:
-        lines += ["Your safety plan", ""]
-        for part, value in parts:
-            lines.append(part.title)
-            lines += [f"  {line}" for line in value.strip().splitlines()]
-            lines.append("")
+    lines = plan_lines(plan)
     if help_now is None:
         return inert("\n".join([*lines, HELP_NOW_FALLBACK]))
     lines += [help_now.title, ""]
@@ -611,6 +633,21 @@ def help_now_text(help_now: HelpNow | None, plan: SafetyPlan | None = None) -> s
         lines.append("")
     lines.append(f"(Last reviewed {help_now.last_reviewed.isoformat()}.)")
     return inert("\n".join(lines))
+
+
+def plan_lines(plan: SafetyPlan | None) -> list[str]:
+    """The filled parts of a safety plan as help-now prints them (none: no lines)."""
+    from exback import safety_plan
+
+    lines: list[str] = []
+    parts = safety_plan.filled(plan) if plan is not None else []
+    if parts:
+        lines += ["Your safety plan", ""]
+        for part, value in parts:
+            lines.append(part.title)
+            lines += [f"  {line}" for line in value.strip().splitlines()]
+            lines.append("")
+    return lines
 
 
 def safety_plan_view(ui: UI, plan: SafetyPlan | None) -> None:

@@ -4,6 +4,15 @@ Every write goes to a temp file in the same folder, is flushed and fsynced, then
 replaces the old file with os.replace; the previous good copy is kept as
 `<file>.bak`. Every read-modify-write happens under `Store.lock()`.
 
+Encryption at rest (docs/encryption.md) happens at one seam: every data file's
+bytes pass through `Store.seal` on the way to disk and `Store.unseal` (a whole
+file) or `Store.open_line` (one journal line) on the way back. `write_atomic`
+and `replace_file` take the plain bytes and seal them; `load_progress`,
+`read_journal` and `journal_summary` return opened records. Copies of a file
+kept as they are (`.bak`, `.torn-*`, `.corrupt-*`) are written raw, so what was
+sealed stays sealed. Whether encryption is on is one look: does
+`encryption.json` exist (`Store.encrypted`).
+
 An older progress.json is migrated in memory on load (migrations.py); the first
 save after that keeps the old file's bytes as `progress.json.v<N>.bak`, for good.
 """
@@ -25,6 +34,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from exback.crypto import PREFIX as SEALED
+from exback.crypto import Sealer, SealError, is_sealed
 from exback.errors import (
     DataCorruptError,
     DataLockedError,
@@ -50,6 +61,7 @@ from exback.safefile import read_bytes as read_checked
 PROGRESS = "progress.json"
 JOURNAL = "journal.jsonl"
 LOCK = ".lock"
+KEYS = "encryption.json"  # the key document: while it exists, encryption is on
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -57,6 +69,10 @@ TEMP_SUFFIX = ".tmp"  # temp files are `.<name>.<random>.tmp`, next to <name>
 PENDING = "restore.pending"  # a restore's files, written whole before the first is replaced
 PROGRESS_LIMIT = 64 * MiB
 JOURNAL_LIMIT = 512 * MiB
+KEYS_LIMIT = 64 * 1024
+
+Unlock = Callable[["Store"], Sealer]
+"""Opens the data key of an encrypted data dir (asks for the passphrase, or reads it)."""
 
 
 @dataclass(frozen=True)
@@ -111,10 +127,14 @@ class Store:
         root: Path,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
         on_create: Callable[[Path], None] | None = None,
+        unlock: Unlock | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self.root = root
         self.lock_timeout = lock_timeout
         self.on_create = on_create
+        self.unlock = unlock
+        self._sealer = sealer
         self._schema_read: object = None
         """The schema_version of progress.json as last read. Every save follows a read under
         the same lock (update, the safety plan, restore), so when it is the current one,
@@ -127,6 +147,83 @@ class Store:
     @property
     def journal_path(self) -> Path:
         return self.root / JOURNAL
+
+    @property
+    def keys_path(self) -> Path:
+        return self.root / KEYS
+
+    # --- the encryption seam: every data file's bytes pass through here ----------------
+
+    def encrypted(self) -> bool:
+        """Whether encryption is on: one look at the folder, no cryptography imported."""
+        return os.path.lexists(self.root / KEYS)
+
+    def needs_passphrase(self) -> bool:
+        """Whether reading would ask for the passphrase now (encrypted, not yet opened)."""
+        return self._sealer is None and self.encrypted()
+
+    def sealer(self) -> Sealer | None:
+        """The data key's sealer when encryption is on (opened once per Store), else None."""
+        if self._sealer is None and self.encrypted():
+            if self.unlock is None:
+                from exback.errors import NotInteractiveError
+
+                raise NotInteractiveError(
+                    f"{self.root} is encrypted; give the passphrase with --passphrase-file "
+                    "(or EXBACK_PASSPHRASE_FILE), or run exback at a terminal"
+                )
+            self._sealer = self.unlock(self)
+        return self._sealer
+
+    def use_sealer(self, sealer: Sealer | None) -> None:
+        """Seal with this key from now on (`exback encrypt`, `decrypt`), whatever is on disk."""
+        self._sealer = sealer
+        self.unlock = (lambda _store: sealer) if sealer is not None else None
+
+    def seal(self, path: Path, data: bytes) -> bytes:
+        """The bytes to write for a data file's plain bytes: sealed when encryption is on.
+
+        The journal (and its copies) is sealed line by line, so that an append stays
+        one line; every other file is sealed whole.
+        """
+        sealer = self.sealer()
+        if sealer is None:
+            return data
+        if not is_line_file(path):
+            return sealer.seal_file(data)
+        lines = data.split(b"\n")
+        tail = lines.pop()  # b"" when the data ends with a newline, as journal_bytes does
+        sealed = [sealer.seal_line(line) + b"\n" for line in lines]
+        return b"".join(sealed) + (sealer.seal_line(tail) if tail else b"")
+
+    def unseal(self, path: Path, raw: bytes) -> bytes:
+        """A whole data file's plain bytes (a plain file passes as it is); exit 3 if damaged."""
+        if not is_sealed(raw):
+            return raw
+        try:
+            return self._opener(path).open_file(raw)
+        except SealError as exc:
+            raise _corrupt(path, "1:1", str(exc)) from None
+
+    def open_line(self, path: Path, number: int, line: bytes) -> bytes:
+        """One journal line's plain bytes (a plain line passes as it is); exit 3 if damaged."""
+        if not is_sealed(line):
+            return line
+        try:
+            return self._opener(path).open_line(line)
+        except SealError as exc:
+            raise _corrupt(path, f"{number}:1", str(exc)) from None
+
+    def _opener(self, path: Path) -> Sealer:
+        sealer = self.sealer()
+        if sealer is None:
+            error = DataCorruptError(
+                f"{path} is encrypted, but {self.root / KEYS} (its key) is missing; nothing "
+                f"was changed. Put {KEYS} back from a backup of the data dir"
+            )
+            error.detail = f"is encrypted, but {KEYS} (its key) is missing"
+            raise error
+        return sealer
 
     # --- the folder and the lock ---------------------------------------------
 
@@ -155,10 +252,16 @@ class Store:
             self.on_create(self.root)
 
     @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the data lock; wait (saying so) up to lock_timeout, then exit 4."""
+    def lock(self, open_key: bool = True) -> Iterator[None]:
+        """Hold the data lock; wait (saying so) up to lock_timeout, then exit 4.
+
+        An encrypted data dir's key is opened first (`open_key`), so that no other
+        exback waits for the lock while the passphrase is being typed.
+        """
         from filelock import FileLock, Timeout
 
+        if open_key:
+            self.sealer()
         self.ensure_dir()
         try:  # the lock file too is exback's own: never through a link
             check_not_link(self.root / LOCK)
@@ -224,7 +327,7 @@ class Store:
         )
         if raw is None:
             return None
-        data = parse_progress_json(path, raw)
+        data = parse_progress_json(path, self.unseal(path, raw))
         if live and isinstance(data, dict):
             self._schema_read = data.get("schema_version")
         return self._progress_from(path, data)
@@ -294,7 +397,7 @@ class Store:
             return
         from exback.checkup import recoverable_copy
 
-        source = recoverable_copy(path)
+        source = recoverable_copy(self, path)
         if source is not None and not os.path.lexists(path):
             error = DataCorruptError(
                 f"{path} is missing, but {source} holds records that can be brought back; "
@@ -337,17 +440,20 @@ class Store:
             raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path) from exc
+        plain = self.unseal(path, raw)
         try:
-            version = json.loads(raw).get("schema_version")
+            version = json.loads(plain).get("schema_version")
         except (ValueError, AttributeError, RecursionError):
             return  # not readable JSON: load_progress has already refused it
         if isinstance(version, int) and 1 <= version < SCHEMA_VERSION:
             kept = path.with_name(f"{path.name}.v{version}.bak")
             if not kept.exists():
-                self.write_atomic(kept, raw)
+                self.write_atomic(kept, plain)
 
     def write_atomic(self, path: Path, data: bytes) -> None:
-        """Write a file in the data dir atomically, keeping the old one as `.bak`.
+        """Write a data file's plain bytes atomically (sealed when encryption is on).
+
+        The old file is kept as `.bak`.
 
         Refused (exit 3) when the file or its `.bak` is a symlink, and when the
         file is missing but its `.bak` is there (that `.bak` is the only copy).
@@ -355,13 +461,13 @@ class Store:
         self.ensure_dir()
         self._check_writable(path)
         self.check_backup_orphan(path)
-        write_file_atomic(path, data, keep_backup=True)
+        write_file_atomic(path, self.seal(path, data), keep_backup=True)
 
     def replace_file(self, path: Path, data: bytes) -> None:
-        """Write a file atomically without touching its `.bak` (doctor's repairs)."""
+        """Write a data file's plain bytes atomically, sealed, without touching its `.bak`."""
         self.ensure_dir()
         self._check_writable(path)
-        write_file_atomic(path, data, keep_backup=False)
+        write_file_atomic(path, self.seal(path, data), keep_backup=False)
 
     def _check_writable(self, path: Path) -> None:
         try:
@@ -390,13 +496,14 @@ class Store:
         for name in files:
             self._check_writable(self.root / name)
             self.check_backup_orphan(self.root / name)
-        document = {name: data.decode("utf-8") for name, data in files.items()}
+        sealed = {name: self.seal(self.root / name, data) for name, data in files.items()}
+        document = {name: data.decode("utf-8") for name, data in sealed.items()}
         self.ensure_dir()
         write_file_atomic(self.root / PENDING, json.dumps({"files": document}).encode("utf-8"))
         self.finish_pending()
 
     def read_pending(self) -> dict[str, bytes] | None:
-        """The files of an interrupted restore; None if none; exit 3 if it is damaged."""
+        """The raw (sealed) files of an interrupted restore; None if none; exit 3 if damaged."""
         path = self.root / PENDING
         raw = _read_data(path, lambda: read_checked(path, PROGRESS_LIMIT + JOURNAL_LIMIT))
         if raw is None:
@@ -464,6 +571,8 @@ class Store:
         path = self.journal_path
         if not os.path.lexists(path):
             self.check_missing(path)
+        if not self.encrypted():
+            self._check_not_sealed(path)
         kept = self.set_aside_torn_tail(path)
         try:
             fd = open_checked(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
@@ -480,8 +589,9 @@ class Store:
                 data = journal_bytes(lines)
             else:
                 with os.fdopen(os.dup(fd), "rb") as handle:
-                    newest = _newest_moment(handle, size)
+                    newest = self._newest_moment(handle, size)
                 data = journal_bytes(lines, newest, header=False)
+            data = self.seal(path, data)
             try:
                 written = 0
                 while written < len(data):  # os.write may write only part of it
@@ -493,6 +603,16 @@ class Store:
         finally:
             os.close(fd)
         return kept
+
+    def _check_not_sealed(self, path: Path) -> None:
+        """Exit 3 before a plain line is added to a sealed journal whose key is missing."""
+        try:
+            with os.fdopen(open_checked(path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as handle:
+                start = handle.read(64)
+        except (OSError, UnsafeFileError):
+            return  # missing or unsafe: the append itself says so
+        if is_sealed(start):
+            self._opener(path)
 
     def compact_journal(self) -> Compacted:
         """Rewrite journal.jsonl with only what reading it gives (call under lock()).
@@ -511,14 +631,23 @@ class Store:
         folded = self.read_journal().folded
         data = journal_bytes(compacted(folded))
         bak = path.with_name(path.name + ".bak")
-        before = _read_data(path, lambda: self._read_live(path, JOURNAL_LIMIT))
-        # a second compaction replaces a .bak that still holds the older file
-        changed = data != before or data != _read_data(
-            bak, lambda: read_checked(bak, JOURNAL_LIMIT)
-        )
+        before = self.plain_lines(path, self._read_live(path, JOURNAL_LIMIT))
+        try:  # a second compaction replaces a .bak that still holds the older file
+            older = _read_data(bak, lambda: read_checked(bak, JOURNAL_LIMIT))
+            older = None if older is None else self.plain_lines(bak, older)
+        except DataCorruptError:  # a .bak that does not open is replaced
+            older = None
+        changed = data != before or data != older
         if changed:
-            self.write_atomic(path, data)
+            self.write_atomic(path, data)  # sealed; the file before, as it was, is the .bak
         return Compacted(folded.stale, len(folded.versions), changed, data != before, kept)
+
+    def plain_lines(self, path: Path, raw: bytes) -> bytes:
+        """A journal file's bytes with each sealed line opened (plain lines pass as they are)."""
+        if not is_sealed(raw) and b"\n" + SEALED not in raw:
+            return raw
+        lines = raw.split(b"\n")
+        return b"\n".join(self.open_line(path, n, line) for n, line in enumerate(lines, 1))
 
     def set_aside_torn_tail(self, path: Path) -> Path | None:
         """Move an incomplete last line to `<file>.torn-<time>`; return that path."""
@@ -566,14 +695,14 @@ class Store:
         lines = raw.split(b"\n")
         torn = lines[-1] != b""
         body = lines[:-1]
-        decoded = [_parse_line(path, number, line) for number, line in enumerate(body, 1)]
+        decoded = [self.parse_line(path, number, line) for number, line in enumerate(body, 1)]
         return JournalRead(fold(decoded), torn)
 
     def journal_in_order(self) -> bool:
         """Whether the journal starts with the header (or is not there yet): cheap to ask."""
         try:
             with os.fdopen(open_checked(self.journal_path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as f:
-                return _has_header(f) or f.seek(0, os.SEEK_END) == 0
+                return self._has_header(f) or f.seek(0, os.SEEK_END) == 0
         except FileNotFoundError:
             return True
         except UnsafeFileError as exc:
@@ -608,7 +737,7 @@ class Store:
             raise _storage_error(exc, path, "read") from exc
         with os.fdopen(fd, "rb") as handle:
             try:
-                in_order = _has_header(handle)
+                in_order = self._has_header(handle)
                 size = handle.seek(0, os.SEEK_END)
                 if size:
                     handle.seek(size - 1)
@@ -643,6 +772,19 @@ class Store:
         while waiting:
             yield heapq.heappop(waiting)[2]
 
+    def _has_header(self, handle: Any) -> bool:
+        """Whether the file starts with the header line (then its lines carry `late` marks).
+
+        A sealed header is opened; a first line that does not open is no header (reading
+        the whole file then says what is wrong with it).
+        """
+        handle.seek(0)
+        first = handle.read(HEADER_READ).partition(b"\n")[0]
+        try:
+            return self.open_line(self.journal_path, 1, first) == HEADER
+        except DataCorruptError:
+            return False
+
     def journal_summary(self) -> JournalSummary:
         """Count entries and decode only the last lines: what status needs, at any size.
 
@@ -654,7 +796,7 @@ class Store:
         self.check_pending()
         try:
             with os.fdopen(open_checked(path, os.O_RDONLY, JOURNAL_LIMIT), "rb") as handle:
-                kinds = _count_kinds(handle)
+                kinds = self._count_kinds(handle)
                 size = handle.seek(0, os.SEEK_END)
                 if kinds["lines"] == 0:
                     return JournalSummary(0, None)
@@ -690,12 +832,52 @@ class Store:
         return None
 
     def _decode(self, raw: bytes) -> Line:
-        """One line read out of order; if it is damaged, exit 3 naming it (and its number)."""
+        """One line read out of order (opened when sealed); if damaged, exit 3 naming it."""
         try:
-            return from_line(raw)
-        except ValidationError:
+            return from_line(self.open_line(self.journal_path, 0, raw))
+        except (ValidationError, DataCorruptError):
             self.read_journal()  # names the line and its number (exit 3)
             raise
+
+    def parse_line(self, path: Path, number: int, line: bytes) -> Line:
+        """One journal line (sealed or plain); exit 3 naming the line."""
+        try:
+            return from_line(self.open_line(path, number, line))
+        except ValidationError as exc:
+            raise _corrupt(path, f"{number}:1", describe_validation(exc, "(line)")) from None
+
+    def _newest_moment(self, handle: Any, size: int) -> dt.datetime | None:
+        """The time of the last unmarked entry or edit line: no line before it is newer."""
+        for _, raw in _lines_backward(handle, size):
+            try:
+                plain = self.open_line(self.journal_path, 0, raw)
+            except DataCorruptError:  # a damaged line: reading will say so; mark nothing
+                return None
+            if b'"late":true' in plain or (b'"kind":' in plain and b'"kind":"edit"' not in plain):
+                continue  # marked late, or a header or a deletion
+            try:
+                return from_line(plain).moment
+            except ValidationError:  # a damaged line: reading will say so; mark nothing
+                return None
+        return None
+
+    def _count_kinds(self, handle: Any) -> dict[str, int]:
+        """Lines, and lines of each kind (`"kind":"x"` is only ever a key and its value).
+
+        A plain journal is counted in blocks without decoding a line; when encryption is
+        on, each line is opened first (a sealed line's kind is only in its plain text).
+        """
+        if not self.encrypted():
+            return _count_kinds(handle)
+        counts = dict.fromkeys(["lines", *_KINDS], 0)
+        for number, line in enumerate(handle, 1):
+            if not line.endswith(b"\n"):
+                break  # a torn last line is not counted
+            counts["lines"] += 1
+            plain = self.open_line(self.journal_path, number, line[:-1])
+            for kind, key in _KINDS.items():
+                counts[kind] += key in plain
+        return counts
 
 
 def progress_bytes(progress: Progress) -> bytes:
@@ -794,20 +976,13 @@ def _last_line_start(handle: Any, end: int) -> int:
     return 0
 
 
-def _parse_line(path: Path, number: int, line: bytes) -> Line:
-    try:
-        return from_line(line)
-    except ValidationError as exc:
-        raise _corrupt(path, f"{number}:1", describe_validation(exc, "(line)")) from None
+def is_line_file(path: Path) -> bool:
+    """Whether a data file is sealed line by line: the journal and its copies."""
+    return path.name == JOURNAL or path.name.startswith(JOURNAL + ".")
 
 
 BLOCK = 1 << 16
-
-
-def _has_header(handle: Any) -> bool:
-    """Whether the file starts with the header line (then its lines carry `late` marks)."""
-    handle.seek(0)
-    return bool(handle.read(len(HEADER) + 1) == HEADER + b"\n")
+HEADER_READ = 256  # bytes enough for the first line when it is the header, sealed or not
 
 
 def _lines_backward(handle: Any, end: int) -> Iterator[tuple[int, bytes]]:
@@ -826,18 +1001,6 @@ def _lines_backward(handle: Any, end: int) -> Iterator[tuple[int, bytes]]:
             yield -number, line
     if end > 0:
         yield -(number + 1), rest
-
-
-def _newest_moment(handle: Any, size: int) -> dt.datetime | None:
-    """The time of the last unmarked entry or edit line: no line before it is newer."""
-    for _, raw in _lines_backward(handle, size):
-        if b'"late":true' in raw or (b'"kind":' in raw and b'"kind":"edit"' not in raw):
-            continue  # marked late, or a header or a deletion
-        try:
-            return from_line(raw).moment
-        except ValidationError:  # a damaged line: reading will say so; mark nothing
-            return None
-    return None
 
 
 _KINDS = {kind: f'"kind":"{kind}"'.encode() for kind in ("journal", "edit", "delete", "erased")}

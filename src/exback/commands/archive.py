@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exback import export as exports
-from exback.commands.inputs import read_json
+from exback import keys
+from exback.commands.inputs import parse_json, read_json
 from exback.errors import (
     DataCorruptError,
     ExbackError,
@@ -40,6 +41,7 @@ from exback.storage import (
 )
 
 if TYPE_CHECKING:
+    from exback.commands.encryption import Secrets
     from exback.models import JournalEntry, Program, Progress
     from exback.prompts import Prompter
     from exback.storage import Store
@@ -66,10 +68,12 @@ def export(
     version: str,
     output: Path | None = None,
     overwrite: bool = False,
+    sealed: bool = False,
 ) -> Exported:
     """The json dump, or the Markdown report (`program()` is loaded only for it).
 
-    With `output`, the text is written there (0600, atomically) as well.
+    With `output`, the text is written there (0600, atomically) as well; `sealed`:
+    encrypted under the data key (keys.seal_export).
     """
     progress = store.load_progress()
     journal = store.read_journal()
@@ -78,6 +82,8 @@ def export(
         text = exports.to_markdown(program(), snapshot, now, version)
     else:
         text = exports.to_json(snapshot, now, version)
+    if sealed:
+        text = keys.seal_export(store, text)
     if output is not None:
         if output.resolve().parent == store.root.resolve():
             raise UsageError(f"--output {output} is inside the data dir; choose a place outside it")
@@ -100,15 +106,26 @@ def write_new(path: Path, text: str, overwrite: bool = False) -> None:
 # --- restore ------------------------------------------------------------------------
 
 
-def load_export(path: Path) -> Snapshot:
-    """A json export, fully checked: exit 2 for a bad file, 3 for one from a newer exback."""
-    data = read_json(path, "a file made by 'exback export --format json'")
+def load_export(path: Path, store: Store, given: Secrets | None = None) -> Snapshot:
+    """A json export, fully checked: exit 2 for a bad file, 3 for one from a newer exback.
+
+    An encrypted export is opened first (with the passphrase of its time: exit 5 if wrong).
+    """
+    expected = "a file made by 'exback export --format json'"
+    data = read_json(path, expected)
+    if keys.is_sealed_export(data):
+        from exback.commands.encryption import Secrets, open_sealed_export
+
+        plain = open_sealed_export(store, given or Secrets(), str(path), data)
+        data = parse_json(str(path), plain, expected)
     return exports.parse_export(str(path), data)
 
 
-def restore(store: Store, path: Path, merge: bool, now: dt.datetime) -> Added:
+def restore(
+    store: Store, path: Path, merge: bool, now: dt.datetime, given: Secrets | None = None
+) -> Added:
     """Restore `path` into the store: all of it when empty, what is missing with `merge`."""
-    incoming = load_export(path)
+    incoming = load_export(path, store, given)
     with store.lock():
         current = store.load_progress()
         journal = store.read_journal()
@@ -221,7 +238,8 @@ def reset(
         if not confirmed:
             _ask_for_the_word(ask)
         if plan.backup is not None:
-            write_new(plan.backup, exports.to_json(Snapshot(progress, journal), now, version))
+            text = exports.to_json(Snapshot(progress, journal), now, version)
+            write_new(plan.backup, keys.seal_export(store, text) if store.encrypted() else text)
         removed: list[str] = []
         # copies first, each live file last: an interruption leaves the live files,
         # never a `.bak` without its live file (which would block every command)

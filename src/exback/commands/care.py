@@ -51,7 +51,13 @@ def help_now(store: Store, content_dir: Path | None) -> HelpNowShown:
 
 
 def plan_for_help(store: Store) -> tuple[SafetyPlan | None, str | None]:
-    """The plan for help-now, or why it cannot be shown; never raises, never waits."""
+    """The plan for help-now, or why it cannot be shown; never raises, never waits.
+
+    An encrypted data dir not yet opened in this run gives no plan and no problem:
+    help-now shows the general help first, then asks (`cli.help_now`).
+    """
+    if store.needs_passphrase():
+        return None, None
     try:
         progress = store.load_progress()
     except DataCorruptError:

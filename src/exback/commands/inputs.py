@@ -33,6 +33,11 @@ def read_json(path: Path, expected: str) -> Any:
         raise UsageError(f"{name} {exc.reason}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return parse_json(name, raw, expected)
+
+
+def parse_json(name: str, raw: bytes, expected: str) -> Any:
+    """Decoded JSON of input named `name`; every problem is exit 2 saying what was `expected`."""
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:

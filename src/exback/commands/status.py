@@ -158,6 +158,8 @@ def _checkins(progress: Progress, today: dt.date) -> dict[str, Any]:
 
 def where(store: Store, content_dir: Path) -> dict[str, Any]:
     """The data dir, the files in it, and the content dir in use."""
+    from exback.commands.encryption import keyring_in_use
+
     files = []
     if store.root.is_dir():
         for path in sorted(store.root.iterdir()):
@@ -167,6 +169,8 @@ def where(store: Store, content_dir: Path) -> dict[str, Any]:
         "data_dir": str(store.root),
         "exists": store.root.is_dir(),
         "files": files,
+        "encrypted": store.encrypted(),
+        "key_in_keyring": keyring_in_use(store),
         "content_dir": str(content_dir),
     }
 

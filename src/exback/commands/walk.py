@@ -67,7 +67,8 @@ class Walk:
     """The progress as the last change saved it: what the walk shows until the next one."""
 
     def __post_init__(self) -> None:
-        self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME)
+        private = self.store.encrypted()  # the editor's copy goes to memory (issue 20)
+        self.prompter = Prompter(self.ui, self.on_help, stop_message=RESUME, private=private)
 
     def progress(self) -> Progress:
         if self.saved is not None:
