@@ -268,6 +268,25 @@ def _strace(
     )
 
 
+def kill_before(argv: list[str], env: dict[str, str], syscall: str, n: int, where: str) -> bool:
+    """Run the command, SIGKILLed before its `n`th `syscall`; whether it was killed
+    (it may have finished first: a kill point found once need not come again)."""
+    result = _strace(
+        argv,
+        env,
+        [
+            "-o",
+            "/dev/null",
+            "-e",
+            f"trace={syscall}",
+            "-e",
+            f"inject={syscall}:signal=SIGKILL:when={n}",
+        ],
+    )
+    assert result.returncode in (0, 137, -9), f"{where}: exit {result.returncode}: {result.stderr}"
+    return result.returncode != 0
+
+
 def kill_points(
     argv: list[str], env: dict[str, str], trace: Path, watched: str
 ) -> list[tuple[str, int]]:
@@ -353,23 +372,8 @@ def test_sigkill_before_each_file_system_call(
     killed = 0
     for index, (syscall, n) in enumerate(tried):
         root = fresh(f"point-{index}")
-        result = _strace(
-            case.argv(root, scratch),
-            _env(root, cache),
-            [
-                "-o",
-                "/dev/null",
-                "-e",
-                f"trace={syscall}",
-                "-e",
-                f"inject={syscall}:signal=SIGKILL:when={n}",
-            ],
-        )
         where = f"{case.name}: SIGKILL before {syscall} #{n}"
-        assert result.returncode in (0, 137, -9), (
-            f"{where}: exit {result.returncode}: {result.stderr}"
-        )
-        killed += result.returncode != 0
+        killed += kill_before(case.argv(root, scratch), _env(root, cache), syscall, n, where)
         assert root.exists() or not template.exists(), where
         if not root.exists():
             continue  # killed before the data dir was made: nothing there, nothing lost

@@ -32,7 +32,15 @@ from exback import crypto, keys
 from exback.storage import KEYS, Store
 
 from .conftest import run
-from .test_strace_crash import STRACE, Record, _env, _fill, _strace, kill_points, progress_records
+from .test_strace_crash import (
+    STRACE,
+    Record,
+    _env,
+    _fill,
+    kill_before,
+    kill_points,
+    progress_records,
+)
 from .test_strace_crash import sample as sample_points
 
 pytestmark = [
@@ -128,23 +136,8 @@ def test_sigkill_before_each_file_system_call(name: str, tmp_path: Path) -> None
     killed = 0
     for index, (syscall, n) in enumerate(tried):
         root = fresh(f"point-{index}")
-        result = _strace(
-            argv,
-            _env(root, cache),
-            [
-                "-o",
-                "/dev/null",
-                "-e",
-                f"trace={syscall}",
-                "-e",
-                f"inject={syscall}:signal=SIGKILL:when={n}",
-            ],
-        )
         where = f"{name}: SIGKILL before {syscall} #{n}"
-        assert result.returncode in (0, 137, -9), (
-            f"{where}: exit {result.returncode}: {result.stderr}"
-        )
-        killed += result.returncode != 0
+        killed += kill_before(argv, _env(root, cache), syscall, n, where)
         # the old or the new state: every record reads back, with the passphrase that opens it
         opens = []
         for passphrase in (OLD, NEW):
