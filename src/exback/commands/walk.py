@@ -267,8 +267,9 @@ class Walk:
         (the step stops at a pause: a hold, an action still to do, or waiting)."""
         pause = logic.step_pause(self.program, step, self.progress(), self.today())
         if pause is not None and pause.silence is not None:
-            if self.silence(step, pause) != "answer":
-                return "paused"
+            after = self.silence(step, pause)
+            if after != "answer":
+                return after
         elif pause is not None and pause.kind == "waiting":
             self.ui.out.print(user_text(f"{step.title}: {pause.message}."))
         if logic.needs_pressure_check(
@@ -304,7 +305,8 @@ class Walk:
     def silence(self, step: Step, pause: logic.Pause) -> str:
         """Silence is an answer too: say so, and offer the moving-on step.
 
-        'answer' to answer the waiting question after all, else 'back'.
+        'answer' to answer the waiting question after all; else 'paused', or 'stop'
+        when the person stopped in the step offered.
         """
         from exback.render import walk_silence
 
@@ -319,8 +321,8 @@ class Walk:
                 self.help()
                 continue
             if choice == "offer" and pause.offer is not None:
-                self.walk_step(pause.offer)
-            return str(choice)
+                return "stop" if self.walk_step(pause.offer) == "stop" else "paused"
+            return "answer" if choice == "answer" else "paused"
 
     def ask_questions(self, step: Step) -> str:
         """The step's open questions in order, Ctrl-B going back.
