@@ -176,8 +176,10 @@ def test_the_pause_ends_by_itself_and_ctrl_d_keeps_what_was_said(
     from prompt_toolkit.output import DummyOutput
 
     prepare(runner, tmp_path)
-    with create_pipe_input() as pipe:  # open, and silent: the one-second pause runs out
-        later = threading.Timer(3.0, pipe.send_text, ["\x04"])  # then Ctrl-D at the letter
+    # open, and silent: the one-second pause runs out; then Ctrl-D at the letter (six
+    # seconds leaves room for a slow start on a loaded machine; nothing here is timed)
+    with create_pipe_input() as pipe:
+        later = threading.Timer(6.0, pipe.send_text, ["\x04"])
         later.start()
         with create_app_session(input=pipe, output=DummyOutput()):
             result = run(runner, "sos")
