@@ -7,20 +7,35 @@ import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import ValidationError
-
-from exback.bounds import MAX_TAG, MAX_TAGS, MAX_TEXT, valid_tag
-from exback.errors import UsageError, describe_validation
-from exback.models import (
-    JournalDelete,
-    JournalEdit,
-    JournalEntry,
-    JournalHeader,
-    LateEntry,
-)
+from exback.bounds import MAX_NOTE, MAX_TAG, MAX_TAGS, MAX_TEXT, MOOD, check_moment, valid_tag
+from exback.errors import UsageError
 from exback.text import is_unicode_text
+
+if TYPE_CHECKING:
+    from exback.models import JournalEntry
+
+# This module is on the fast path (docs/architecture.md): `journal add` checks and
+# writes a new note without pydantic. The models are imported where lines are read.
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A new note as `make_entry` checked it, with bounds.py, before it is written.
+
+    The fields of `models.JournalEntry`, which it is once read back; the checks are
+    the ones that model makes (tests/test_bounds.py holds them to it), so a note is
+    written without building the model, and without importing pydantic.
+    """
+
+    id: str
+    created_at: dt.datetime
+    text: str
+    mood: int | None = None
+    tags: list[str] = field(default_factory=list)
+    starred: bool = False
+    prompt: str | None = None
 
 
 def make_entry(
@@ -29,34 +44,53 @@ def make_entry(
     tags: list[str],
     now: dt.datetime,
     prompt: str | None = None,
-) -> JournalEntry:
-    """A new entry, or UsageError for empty text or a bad tag."""
-    return checked_entry(
-        id=secrets.token_hex(6), created_at=now, text=text, mood=mood, tags=tags, prompt=prompt
-    )
+) -> NewEntry:
+    """A new entry, or UsageError saying what is wrong and that nothing was saved."""
+    fields = checked_fields(text=text, mood=mood, tags=tags, created_at=now, prompt=prompt)
+    return NewEntry(id=secrets.token_hex(6), **fields)
 
 
 def changed_entry(entry: JournalEntry, **changes: Any) -> JournalEntry:
     """`entry` with `changes` (text, mood, tags, starred, created_at), checked as a new one."""
+    from pydantic import ValidationError
+
+    from exback.errors import describe_validation
+    from exback.models import JournalEntry
+
     fields = {name: getattr(entry, name) for name in JournalEntry.model_fields}
-    return checked_entry(**{**fields, **changes})
+    try:
+        return JournalEntry(**checked_fields(**{**fields, **changes}))
+    except ValidationError as exc:  # belt and braces: checked_fields makes the same checks
+        raise UsageError(f"{describe_validation(exc, '(note)')}; nothing was saved") from None
 
 
-def checked_entry(**fields: Any) -> JournalEntry:
-    """An entry from its fields, or UsageError saying what is wrong and that nothing was saved."""
+def checked_fields(**fields: Any) -> dict[str, Any]:
+    """A note's fields, its tags cleaned, or UsageError saying what is wrong.
+
+    The bounds of models.JournalEntry (bounds.py), said for a person.
+    """
     text, mood, tags = fields["text"], fields.get("mood"), fields.get("tags", [])
+    moment, prompt = fields["created_at"], fields.get("prompt")
     if not text.strip():
         raise UsageError(
             "the note is empty; give some text as an argument, on stdin, or when asked"
         )
-    if not all(is_unicode_text(t) for t in [text, *tags]):
+    if not all(is_unicode_text(t) for t in [text, *tags, prompt or ""]):
         raise UsageError("the note or a tag is not valid UTF-8 text; nothing was saved")
     if len(text) > MAX_TEXT:
         raise UsageError(f"the note is longer than {MAX_TEXT} characters; nothing was saved")
+    if prompt is not None and len(prompt) > MAX_NOTE:
+        raise UsageError(f"the prompt is longer than {MAX_NOTE} characters; nothing was saved")
     if len(tags) > MAX_TAGS:
         raise UsageError(f"at most {MAX_TAGS} tags on one note; nothing was saved")
-    if mood is not None and not 1 <= mood <= 10:
-        raise UsageError(f"--mood must be a whole number from 1 to 10, not {mood}")
+    if mood is not None and not MOOD[0] <= mood <= MOOD[1]:
+        raise UsageError(f"--mood must be a whole number from {MOOD[0]} to {MOOD[1]}, not {mood}")
+    if moment.utcoffset() is None:
+        raise UsageError("the note's time has no UTC offset; nothing was saved")
+    try:
+        check_moment(moment)
+    except ValueError as exc:
+        raise UsageError(f"the note's date is out of range: {exc}; nothing was saved") from None
     clean: list[str] = []
     for tag in tags:
         tag = tag.strip()
@@ -66,10 +100,7 @@ def checked_entry(**fields: Any) -> JournalEntry:
             )
         if tag not in clean:
             clean.append(tag)
-    try:
-        return JournalEntry(**{**fields, "tags": clean})
-    except ValidationError as exc:  # the models' bounds (a date out of range...)
-        raise UsageError(f"{describe_validation(exc, '(note)')}; nothing was saved") from None
+    return {**fields, "tags": clean}
 
 
 def new_by_id(known: set[str], incoming: list[JournalEntry]) -> list[JournalEntry]:
@@ -167,7 +198,7 @@ def delete_line(entry_id: str, at: dt.datetime) -> Line:
 HEADER_LINE = Line("header")
 
 
-def to_json(entry: JournalEntry) -> dict[str, Any]:
+def to_json(entry: JournalEntry | NewEntry) -> dict[str, Any]:
     """An entry as JSON data: its line in journal.jsonl, in an export, in --json.
 
     `starred` and `prompt` appear only when set, so older lines keep their shape.
@@ -190,18 +221,39 @@ def to_line(line: Line, late: bool = False) -> bytes:
     """A line of journal.jsonl, without the newline (may raise UnicodeError)."""
     if line.kind == "header":
         return HEADER
-    data: dict[str, Any]
     if line.entry is None:  # a deletion or an erasure
         assert line.at is not None
-        data = {"kind": line.kind, "id": line.id, "deleted_at": line.at.isoformat()}
-    else:
-        data = to_json(line.entry)
-        if line.kind == "edit":
-            assert line.at is not None
-            data = {"kind": "edit", **data, "edited_at": line.at.isoformat()}
-        if late:
-            data["late"] = True
+        return _dumps({"kind": line.kind, "id": line.id, "deleted_at": line.at.isoformat()})
+    if line.kind == "edit":
+        assert line.at is not None
+        edit = {"kind": "edit", **to_json(line.entry), "edited_at": line.at.isoformat()}
+        return _dumps({**edit, "late": True} if late else edit)
+    return new_entry_line(line.entry, late)
+
+
+def new_entry_line(entry: JournalEntry | NewEntry, late: bool = False) -> bytes:
+    """An entry's line of journal.jsonl, without the newline (may raise UnicodeError)."""
+    data = to_json(entry)
+    return _dumps({**data, "late": True} if late else data)
+
+
+def _dumps(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def line_moment(raw: bytes) -> dt.datetime | None:
+    """The `created_at` of an entry or edit line, read without checking the rest.
+
+    What `journal add` needs of the lines before its note (their time, for the `late`
+    mark), without the models. None when it cannot be read: reading the journal says
+    what is wrong with the line.
+    """
+    try:
+        data = json.loads(raw)
+        moment = dt.datetime.fromisoformat(data["created_at"])
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+    return moment if moment.utcoffset() is not None else None
 
 
 def from_line(line: bytes | str) -> Line:
@@ -212,6 +264,8 @@ def from_line(line: bytes | str) -> Line:
     in a line as keys (inside a string a quote is escaped), so looking for them is
     exact.
     """
+    from exback.models import JournalDelete, JournalEdit, JournalEntry, JournalHeader, LateEntry
+
     raw = line.encode("utf-8") if isinstance(line, str) else line
     if b'"kind":' not in raw:
         if b'"late":' not in raw:
@@ -230,15 +284,17 @@ def from_line(line: bytes | str) -> Line:
 
 
 def _plain(entry: JournalEntry) -> JournalEntry:
+    from exback.models import JournalEntry
+
     fields = {name: getattr(entry, name) for name in JournalEntry.model_fields}
     return JournalEntry.model_construct(**fields)
 
 
-def late_marks(lines: Sequence[Line], newest: dt.datetime | None) -> list[bool]:
-    """For lines appended after a line of time `newest`, which ones are `late`."""
+def late_marks(moments: Sequence[dt.datetime | None], newest: dt.datetime | None) -> list[bool]:
+    """For lines of these moments (`Line.moment`) appended after a line of time `newest`,
+    which ones are `late`."""
     marks = []
-    for line in lines:
-        moment = line.moment
+    for moment in moments:
         late = moment is not None and newest is not None and moment < newest
         marks.append(late)
         if moment is not None and not late:

@@ -12,10 +12,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from exback.bounds import EARLIEST, LATEST
 from exback.errors import UsageError
-from exback.models import JournalEntry
+
+if TYPE_CHECKING:
+    from exback.models import JournalEntry
 
 DATE_WORDS = (
     "YYYY-MM-DD, today, yesterday, N days ago, this week, last week, "

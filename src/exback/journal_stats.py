@@ -14,9 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from exback.journal_find import local_day
-from exback.models import JournalEntry
+
+if TYPE_CHECKING:
+    from exback.models import JournalEntry
 
 WE = frozenset({"we", "us", "our", "ours", "ourselves"})
 I = frozenset({"i", "me", "my", "mine", "myself"})  # noqa: E741 (the word itself)

@@ -30,9 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from exback.crypto import PREFIX as SEALED
 from exback.crypto import Sealer, SealError, is_sealed
@@ -52,11 +50,19 @@ from exback.journal import (
     fold,
     from_line,
     late_marks,
+    line_moment,
+    new_entry_line,
     to_line,
 )
-from exback.models import SCHEMA_VERSION, JournalEntry, Progress
 from exback.safefile import MiB, UnsafeFileError, check_not_link, make_private_dirs, open_checked
 from exback.safefile import read_bytes as read_checked
+
+if TYPE_CHECKING:
+    from exback.journal import NewEntry
+    from exback.models import JournalEntry, Progress
+
+# On the fast path (docs/architecture.md): `journal add` appends a note without
+# pydantic, so the models are imported in the functions that read or write them.
 
 PROGRESS = "progress.json"
 JOURNAL = "journal.jsonl"
@@ -335,7 +341,7 @@ class Store:
     def _progress_from(self, path: Path, data: Any) -> Progress:
         from pydantic import ValidationError
 
-        from exback.models import Progress
+        from exback.models import SCHEMA_VERSION, Progress
 
         if not isinstance(data, dict):
             raise _corrupt(path, "1:1", "not a JSON object")
@@ -428,6 +434,7 @@ class Store:
         self.write_atomic(self.progress_path, progress_bytes(progress))
 
     def _keep_old_schema_copy(self) -> None:
+        from exback.models import SCHEMA_VERSION
 
         if self._schema_read == SCHEMA_VERSION:  # see _schema_read
             return
@@ -544,15 +551,20 @@ class Store:
 
     # --- journal -----------------------------------------------------------------
 
-    def append_journal(self, entry: JournalEntry) -> Path | None:
-        """Append one entry as one fsynced line (call under lock()).
+    def append_journal(self, entry: NewEntry) -> Path | None:
+        """Append one new note as one fsynced line (call under lock()), without pydantic.
 
         A torn last line left by a crash is moved to `journal.jsonl.torn-<time>`
         first, so the new entry never fuses with it; that path is returned. If the
         write fails (a full disk), the file is cut back to its old size: no part of
-        the line remains.
+        the line remains. The note was checked by `journal.make_entry`.
         """
-        return self.append_journal_lines([entry_line(entry)])
+
+        def encode(newest: dt.datetime | None, header: bool) -> bytes:
+            late = late_marks([entry.created_at], newest)[0]
+            return (HEADER + b"\n" if header else b"") + new_entry_line(entry, late) + b"\n"
+
+        return self._append(encode)
 
     def append_journal_entries(self, entries: Sequence[JournalEntry]) -> Path | None:
         """Append entries as whole lines in one write (see append_journal_lines)."""
@@ -566,6 +578,11 @@ class Store:
         If the write fails part-way (a full disk), the file is cut back to its old
         length, so nothing is half-added. Returns the torn-tail path, as append_journal.
         """
+        return self._append(lambda newest, header: journal_bytes(lines, newest, header))
+
+    def _append(self, encode: Callable[[dt.datetime | None, bool], bytes]) -> Path | None:
+        """Append `encode(newest, header)`: the lines after the newest unmarked moment,
+        with the header first when the journal is new (see append_journal_lines)."""
         self.ensure_dir()
         self.check_pending()
         path = self.journal_path
@@ -586,11 +603,10 @@ class Store:
                 os.fchmod(fd, FILE_MODE)
             size = st.st_size
             if size == 0:
-                data = journal_bytes(lines)
+                data = encode(None, True)
             else:
                 with os.fdopen(os.dup(fd), "rb") as handle:
-                    newest = self._newest_moment(handle, size)
-                data = journal_bytes(lines, newest, header=False)
+                    data = encode(self._newest_moment(handle, size), False)
             data = self.seal(path, data)
             try:
                 written = 0
@@ -833,6 +849,8 @@ class Store:
 
     def _decode(self, raw: bytes) -> Line:
         """One line read out of order (opened when sealed); if damaged, exit 3 naming it."""
+        from pydantic import ValidationError
+
         try:
             return from_line(self.open_line(self.journal_path, 0, raw))
         except (ValidationError, DataCorruptError):
@@ -841,6 +859,8 @@ class Store:
 
     def parse_line(self, path: Path, number: int, line: bytes) -> Line:
         """One journal line (sealed or plain); exit 3 naming the line."""
+        from pydantic import ValidationError
+
         try:
             return from_line(self.open_line(path, number, line))
         except ValidationError as exc:
@@ -855,10 +875,7 @@ class Store:
                 return None
             if b'"late":true' in plain or (b'"kind":' in plain and b'"kind":"edit"' not in plain):
                 continue  # marked late, or a header or a deletion
-            try:
-                return from_line(plain).moment
-            except ValidationError:  # a damaged line: reading will say so; mark nothing
-                return None
+            return line_moment(plain)  # None for a damaged line: mark nothing
         return None
 
     def _count_kinds(self, handle: Any) -> dict[str, int]:
@@ -907,9 +924,10 @@ def journal_bytes(
     """
     from exback.errors import UsageError
 
-    records = [entry_line(r) if isinstance(r, JournalEntry) else r for r in lines]
+    records = [r if isinstance(r, Line) else entry_line(r) for r in lines]
     out = [HEADER + b"\n"] if header else []
-    for record, late in zip(records, late_marks(records, newest), strict=True):
+    marks = late_marks([r.moment for r in records], newest)
+    for record, late in zip(records, marks, strict=True):
         try:
             line = to_line(record, late)
             from_line(line)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import journal_import, journal_stats
+from exback import journal_stats
 from exback.commands.inputs import read_json
 from exback.journal import (
     changed_entry,
@@ -31,6 +31,7 @@ from exback.storage import torn_line
 
 if TYPE_CHECKING:
     from exback import journal_import
+    from exback.journal import NewEntry
     from exback.models import JournalEntry
     from exback.storage import Compacted, Store
 
@@ -42,7 +43,7 @@ ProgressBar = Callable[[int], AbstractContextManager[Callable[[int], None]]]
 class Added:
     """A saved note, and a line to show if a torn last line was set aside first."""
 
-    entry: JournalEntry
+    entry: NewEntry
     notice: str | None = None
 
 

@@ -1,0 +1,77 @@
+"""`main()` builds only the command it runs (cli.only_the_command): the same behaviour."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.main import get_command
+
+from exback.cli import app, only_the_command
+
+
+def names(built: typer.Typer) -> set[str]:
+    return set(get_command(built).commands)  # type: ignore[attr-defined]
+
+
+ALL = names(app)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["status"], {"status"}),
+        (["status", "--short"], {"status"}),
+        (["--no-color", "journal", "add", "status"], {"journal"}),
+        (["--data-dir", "status", "journal", "list"], {"journal"}),  # a folder named status
+        (["--data-dir=/tmp/x", "where"], {"where"}),
+        (["--lock-timeout", "5", "nocontact", "urge"], {"nocontact"}),
+        (["safety-plan", "show"], {"safety-plan"}),
+        (["help-now"], {"help-now"}),
+        (["--help"], ALL),  # the root help lists every command
+        (["-h"], ALL),
+        ([], ALL),
+        (["stat"], ALL),  # unknown: click names the ones it could be
+        (["--data-dir", "x"], ALL),
+    ],
+)
+def test_only_the_named_command_is_built(args: list[str], expected: set[str]) -> None:
+    assert names(only_the_command(app, args)) == expected
+
+
+def test_the_full_app_is_left_whole() -> None:
+    only_the_command(app, ["status"])
+    assert names(app) == ALL and len(ALL) > 15
+
+
+def exback(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("exback")), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "EXBACK_DATA_DIR": str(data_dir),
+            "NO_COLOR": "1",
+            "COLUMNS": "80",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status", "--help"], ["journal", "--help"], ["stat"], ["status", "--bogus"], ["--help"]],
+    ids=" ".join,
+)
+def test_a_run_says_what_the_whole_app_says(args: list[str], runner, data_dir: Path) -> None:
+    whole = runner.invoke(app, args, prog_name="exback", terminal_width=78)  # 80 columns
+    ran = exback(*args, data_dir=data_dir)
+    assert (ran.returncode, ran.stdout, ran.stderr) == (
+        whole.exit_code,
+        whole.stdout,
+        whole.stderr,
+    )
