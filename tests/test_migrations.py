@@ -85,7 +85,9 @@ def test_status_on_a_v1_file_reads_it_and_writes_nothing(runner, data_dir: Path)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["no_contact"]["started_on"] == "2026-11-03"
-    assert sorted(p.name for p in data_dir.iterdir()) == ["progress.json"]
+    # the v1 file as it was (the memo of what status printed is all that is new)
+    assert sorted(p.name for p in data_dir.iterdir()) == [".memo.json", "progress.json"]
+    assert (data_dir / "progress.json").read_bytes() == V1.read_bytes()
 
 
 def test_a_fixture_exists_for_every_schema_and_each_loads(data_dir: Path) -> None:

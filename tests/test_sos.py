@@ -106,7 +106,11 @@ def test_sos_flow_then_the_hold_and_the_next_day_question(
         assert listed[0]["state"] == "on_hold" and "text" not in listed[0]
         assert listed[0]["hold_ends"] == "2026-11-23T23:30:00+00:00"
         status = json.loads(run(runner, "status", "--json").stdout)
-        assert status["letters"] == {"count": 1, "ready_to_read_again": []}
+        assert status["letters"] == {
+            "count": 1,
+            "ready_to_read_again": [],
+            "next_ready_at": "2026-11-23T23:30:00+00:00",
+        }
         shown = run(runner, "letters", "show", "1")
         assert "On hold until 2026-11-23 23:30" in shown.stdout
         assert saved(data_dir)["letters"][0]["reread_at"] is None

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -364,9 +365,45 @@ def _session(ctx: typer.Context) -> Session:
 
 
 def _print_json(data: Any) -> None:
+    sys.stdout.write(_json_text(data))
+
+
+def _json_text(data: Any) -> str:
     from exback.text import json_inert
 
-    sys.stdout.write(json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+    return json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _drawn(session: Session, draw: Callable[[], None]) -> str:
+    """What `draw()` prints on the output console, as text (with its colour codes)."""
+    with session.ui.out.capture() as captured:
+        draw()
+    return captured.get()
+
+
+def _remembered(
+    session: Session, words: list[str], draw: Callable[[], tuple[str, dt.datetime | None]]
+) -> None:
+    """Print `draw()`'s text, or the same text kept from an earlier run (memo.py).
+
+    `draw` gives its text and the moment it stops being true, if before the day ends.
+    It is kept only when nothing it depends on changed while it was drawn.
+    """
+    from exback import memo, paths, program_cache
+
+    root = paths.data_dir(session.data_dir)
+
+    def key() -> str | None:
+        program = program_cache.key(session.content_path)
+        return memo.key(root, program, words, today(), session.no_color)
+
+    before = key()
+    text = memo.recall(root, before, now()) if before else None
+    if text is None:
+        text, until = draw()
+        if before and key() == before:
+            memo.keep(root, before, text, until)
+    sys.stdout.write(text)
 
 
 # --- journal ----------------------------------------------------------------------
@@ -840,20 +877,26 @@ def status(
       exback status --short     day 12 of 30 · checked in today · next: ...
       exback status --json
     """
-    from exback.commands import status as views
-
     session = _session(ctx)
-    data = views.status(session.store, session.program(), today(), now())
-    if short:
-        from exback.render import status_short
 
-        print(status_short(data))
-    elif as_json:
-        _print_json(data)
-    else:
-        from exback import render
+    def draw() -> tuple[str, dt.datetime | None]:
+        from exback.commands import status as views
 
-        render.status(session.ui, data)
+        data = views.status(session.store, session.program(), today(), now())
+        until = data["letters"]["next_ready_at"]  # a letter is ready to read again then
+        if short:
+            from exback.render import status_short
+
+            text = status_short(data) + "\n"
+        elif as_json:
+            text = _json_text(data)
+        else:
+            from exback import render
+
+            text = _drawn(session, lambda: render.status(session.ui, data))
+        return text, until and dt.datetime.fromisoformat(until)
+
+    _remembered(session, ["status", "--short" if short else "--json" if as_json else ""], draw)
 
 
 @app.command()
@@ -939,16 +982,19 @@ def nocontact_view(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from exback.commands import nocontact
-
     session = _session(ctx)
-    view = nocontact.view(session.store, session.program, today())
-    if as_json:
-        _print_json(view.to_json() if view else None)
-    else:
+
+    def draw() -> tuple[str, dt.datetime | None]:
+        from exback.commands import nocontact
+
+        view = nocontact.view(session.store, session.program, today())
+        if as_json:
+            return _json_text(view.to_json() if view else None), None
         from exback import render
 
-        render.countdown(session.ui, view)
+        return _drawn(session, lambda: render.countdown(session.ui, view)), None
+
+    _remembered(session, ["nocontact", "--json" if as_json else ""], draw)
 
 
 @nocontact_app.command("start")

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from exback import memo
 from exback.crypto import (
     BadKeyDocument,
     Sealer,
@@ -86,7 +87,7 @@ def data_files(store: Store) -> list[Path]:
     found = []
     for path in store.root.iterdir():
         name = path.name
-        if name in (KEYS, LOCK) or name.endswith(TEMP_SUFFIX):
+        if name in (KEYS, LOCK, memo.NAME) or name.endswith(TEMP_SUFFIX):
             continue
         if path.is_file() and not path.is_symlink():
             found.append(path)
@@ -102,6 +103,8 @@ def convert(store: Store, target: Sealer | None) -> list[str]:
     torn last piece of a sealed line.
     """
     store.check_pending()
+    if target is not None:  # what status last showed, kept in plain text: gone
+        memo.forget(store.root)
     changed = []
     for path in data_files(store):
         raw = _read(path)

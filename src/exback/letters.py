@@ -47,6 +47,12 @@ def ready(progress: Progress | None, now: dt.datetime) -> list[tuple[int, Letter
     return [(n, x) for n, x in numbered(progress) if state(x, now) == "ready"]
 
 
+def next_ready_at(progress: Progress | None, now: dt.datetime) -> dt.datetime | None:
+    """When the next letter on hold becomes ready to read again (None: none is on hold)."""
+    held = [hold_ends(x) for _, x in numbered(progress) if state(x, now) == "on_hold"]
+    return min(held, default=None)
+
+
 def to_offer(progress: Progress | None, now: dt.datetime) -> list[tuple[int, Letter]]:
     """Ready letters `start` has not offered yet (it offers each once)."""
     return [(n, x) for n, x in ready(progress, now) if x.offered_at is None]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 DATA_ENV = "EXBACK_DATA_DIR"
@@ -50,7 +49,7 @@ def content_dir(override: Path | None = None) -> Path:
 
 def packaged_content_dir() -> Path:
     """The content inside the installed wheel, or the checkout's content/ when editable."""
-    packaged = Path(str(resources.files("exback"))) / "content"
+    packaged = Path(__file__).parent / "content"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "content"

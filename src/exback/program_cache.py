@@ -22,7 +22,6 @@ only the program content, never the user's data. `content validate` never uses i
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import json
 import os
@@ -33,12 +32,11 @@ from typing import TYPE_CHECKING, Any
 
 from exback.errors import StorageError
 from exback.paths import PROGRAM_FILE, STEPS_DIR
-from exback.phrases import CachedPhrases
 from exback.safefile import MiB, UnsafeFileError, make_private_dirs, open_checked
-from exback.storage import write_file_atomic
 
 if TYPE_CHECKING:
     from exback.models import Program
+    from exback.phrases import CachedPhrases
 
 FORMAT = 2
 LIMIT = 32 * MiB
@@ -46,15 +44,15 @@ LIMIT = 32 * MiB
 
 def load_program(content_dir: Path, cache_dir: Path) -> Program:
     """The program in content_dir, from the cache when it is current."""
-    key = _key(content_dir)
+    wanted = key(content_dir)
     path = _path(content_dir, cache_dir)
-    cached = _read(path, key)
+    cached = _read(path, wanted)
     if cached is not None:
         return cached
     from exback import content
 
     program = content.load_program(content_dir)
-    _write(path, key, program)
+    _write(path, wanted, program)
     return program
 
 
@@ -62,8 +60,8 @@ def _path(content_dir: Path, cache_dir: Path) -> Path:
     return cache_dir / f"program-{_digest(str(content_dir.resolve()))}.json"
 
 
-def _key(content_dir: Path) -> str:
-
+def key(content_dir: Path) -> str:
+    """What the cached program depends on: content files, code, Python and pydantic."""
     # help_now.yaml too: care responses are checked against its section ids
     files = [content_dir / PROGRAM_FILE, content_dir / "help_now.yaml"]
     files.append(content_dir / "care_phrases.yaml")
@@ -100,6 +98,8 @@ def _stamp(path: Path) -> list[Any]:
 
 
 def _digest(text: str) -> str:
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
@@ -119,7 +119,7 @@ def cached_care_phrases(content_dir: Path, cache_dir: Path) -> CachedPhrases | N
     `load_program` checks it: current key, the user's own file), so its phrase lists
     are taken as they are. `journal add` and `checkin` match notes with them.
     """
-    body = _body(_path(content_dir, cache_dir), _key(content_dir))
+    body = _body(_path(content_dir, cache_dir), key(content_dir))
     if body is None:
         return None
     try:
@@ -129,6 +129,8 @@ def cached_care_phrases(content_dir: Path, cache_dir: Path) -> CachedPhrases | N
         return None
     if not all(isinstance(x, list) and all(isinstance(p, str) for p in x) for x in lists):
         return None
+    from exback.phrases import CachedPhrases
+
     return CachedPhrases(phrases=lists[0], except_=lists[1])
 
 
@@ -171,6 +173,8 @@ def _write(path: Path, key: str, program: Program) -> None:
         if not _own_folder(path.parent):
             return
         data = key.encode("ascii") + b"\n" + program.model_dump_json(by_alias=True).encode()
+        from exback.storage import write_file_atomic
+
         write_file_atomic(path, data)
     except (OSError, StorageError):
         pass

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exback import export as exports
-from exback import keys
+from exback import keys, memo
 from exback.commands.inputs import parse_json, read_json
 from exback.errors import (
     DataCorruptError,
@@ -252,6 +252,7 @@ def reset(
                     f"cannot delete {doomed.path}: {exc.strerror or exc}; removed so far: {so_far}"
                 ) from None
             removed.append(doomed.path.name)
+        memo.forget(root)  # what status last showed
         fsync_dir(root)
     return plan
 

@@ -111,6 +111,7 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
         "letters": {
             "count": len(progress.letters),
             "ready_to_read_again": [n for n, _ in letters.ready(progress, now)],
+            "next_ready_at": _iso(letters.next_ready_at(progress, now)),
         },
         "urge_patterns": _patterns(progress),
         "journal": {
@@ -120,6 +121,10 @@ def status(store: Store, program: Program, today: dt.date, now: dt.datetime) -> 
             "we_share_this_month": recent and recent["months"][-1]["we_share"],
         },
     }
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _actions(step: Step, progress: Progress) -> list[dict[str, Any]]:
