@@ -418,10 +418,21 @@ def daily_commands(exback: Path, env: dict[str, str], data_dir: Path, size: str)
     if json.loads((data_dir / "progress.json").read_text()).get("no_contact") is None:
         run_checked([*ex, "nocontact", "start", "--days", "30"], env)
         run_checked([*ex, "checkin", "--mood", "5", "--urge", "3"], env)
+    # The views on a copy no command here changes: asked again, they print what they
+    # kept (memo.py). "computed" removes the memo first, as after any change.
+    views = data_dir.parent / f"{data_dir.name}-views"
+    shutil.copytree(data_dir, views, dirs_exist_ok=True)
+    seen = {**env, "EXBACK_DATA_DIR": str(views)}
+    computed = 'rm -f "$2/.memo.json" && exec "$1" "$3"'
     return [
-        Command("exback", f"status ({size})", None, [*ex, "status"], env),
-        Command("exback", f"status --short ({size})", None, [*ex, "status", "--short"], env),
-        Command("exback", f"nocontact ({size})", None, [*ex, "nocontact"], env),
+        Command("exback", f"status ({size})", None, [*ex, "status"], seen),
+        Command("exback", f"status --short ({size})", None, [*ex, "status", "--short"], seen),
+        Command("exback", f"nocontact ({size})", None, [*ex, "nocontact"], seen),
+        *(
+            Command("exback", f"{view}, computed ({size})", None,
+                    ["sh", "-c", computed, "sh", *ex, str(data_dir), view], env)
+            for view in ("status", "nocontact")
+        ),
         Command("exback", f"checkin --replace ({size})", None,
                 [*ex, "checkin", "--mood", "6", "--urge", "2", "--replace"], env),
         # the walk needs a terminal: `start --answers-file` saves one answer the same way

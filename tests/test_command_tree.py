@@ -14,7 +14,12 @@ from exback.cli import app, only_the_command
 
 
 def names(built: typer.Typer) -> set[str]:
-    return set(get_command(built).commands)  # type: ignore[attr-defined]
+    """The commands built, a group's as `group command`."""
+    found = set()
+    for name, command in get_command(built).commands.items():  # type: ignore[attr-defined]
+        found.add(name)
+        found.update(f"{name} {sub}" for sub in getattr(command, "commands", {}))
+    return found
 
 
 ALL = names(app)
@@ -25,11 +30,14 @@ ALL = names(app)
     [
         (["status"], {"status"}),
         (["status", "--short"], {"status"}),
-        (["--no-color", "journal", "add", "status"], {"journal"}),
-        (["--data-dir", "status", "journal", "list"], {"journal"}),  # a folder named status
+        (["--no-color", "journal", "add", "status"], {"journal", "journal add"}),
+        (["--data-dir", "status", "journal", "list"], {"journal", "journal list"}),
         (["--data-dir=/tmp/x", "where"], {"where"}),
-        (["--lock-timeout", "5", "nocontact", "urge"], {"nocontact"}),
-        (["safety-plan", "show"], {"safety-plan"}),
+        (["--lock-timeout", "5", "nocontact", "urge"], {"nocontact", "nocontact urge"}),
+        (["nocontact", "--json"], {n for n in ALL if n.startswith("nocontact")}),
+        (["journal", "--help"], {n for n in ALL if n.startswith("journal")}),
+        (["journal", "lst"], {n for n in ALL if n.startswith("journal")}),
+        (["safety-plan", "show"], {"safety-plan", "safety-plan show"}),
         (["help-now"], {"help-now"}),
         (["--help"], ALL),  # the root help lists every command
         (["-h"], ALL),
@@ -64,7 +72,16 @@ def exback(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [["status", "--help"], ["journal", "--help"], ["stat"], ["status", "--bogus"], ["--help"]],
+    [
+        ["status", "--help"],
+        ["journal", "--help"],
+        ["journal", "add", "--help"],
+        ["journal", "lst"],
+        ["nocontact", "--help"],
+        ["stat"],
+        ["status", "--bogus"],
+        ["--help"],
+    ],
     ids=" ".join,
 )
 def test_a_run_says_what_the_whole_app_says(args: list[str], runner, data_dir: Path) -> None:

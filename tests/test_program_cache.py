@@ -31,12 +31,17 @@ def title(runner, content: Path) -> str:
     return str(json.loads(result.stdout)["program"]["title"])
 
 
+def lines(path: Path) -> list[bytes]:
+    """The cache's three lines: the key, the compiled care phrases, the program."""
+    return path.read_bytes().split(b"\n", 2)
+
+
 def doctor_cache(path: Path, new_title: str) -> None:
     """Rewrite the cached program's title, keeping the cache key (so it stays current)."""
-    key, _, body = path.read_bytes().partition(b"\n")
+    key, care, body = lines(path)
     program = json.loads(body)
     program["title"] = new_title
-    path.write_bytes(key + b"\n" + json.dumps(program).encode())
+    path.write_bytes(b"\n".join([key, care, json.dumps(program).encode()]))
 
 
 def test_status_fills_the_cache_then_uses_it(runner, content: Path, tmp_path: Path) -> None:
@@ -92,7 +97,7 @@ def test_a_damaged_cache_is_rebuilt(runner, content: Path, tmp_path: Path) -> No
     [cached] = cache_files(tmp_path)
     cached.write_bytes(b"\x80\x05not a cache")
     assert title(runner, content) == real
-    assert json.loads(cached.read_bytes().partition(b"\n")[2])["title"] == real
+    assert json.loads(lines(cached)[2])["title"] == real
 
 
 def test_an_unwritable_cache_dir_is_no_error(
@@ -117,8 +122,10 @@ def test_corrupt_progress_is_still_exit_3_with_a_warm_cache(runner, data_dir: Pa
 def test_the_cache_is_data_never_code(runner, content: Path, tmp_path: Path) -> None:
     title(runner, content)
     [cached] = cache_files(tmp_path)
-    key, _, body = cached.read_bytes().partition(b"\n")
-    assert json.loads(key)[0] == 2 and json.loads(body)["steps"]
+    key, care, body = lines(cached)
+    assert json.loads(key)[0] == 3 and json.loads(body)["steps"]
+    phrases, near_misses = json.loads(care)  # each [source, anchor words, anchor prefixes]
+    assert all(isinstance(p[0], str) for p in phrases + near_misses) and len(phrases) > 100
     assert b"pickle" not in Path(program_cache.__file__).read_bytes()
 
 
@@ -177,3 +184,18 @@ def test_new_cache_folders_are_private_whatever_the_umask(
         os.umask(old)
     for folder in (tmp_path / "deep", tmp_path / "deep" / "cache", tmp_path / "deep/cache/exback"):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
+
+
+@pytest.mark.parametrize("care", [b"null", b"[[], []]", b"[1, 2]", b"{"])
+def test_a_note_is_matched_with_the_cached_phrases_and_never_missed_without_them(
+    runner, content: Path, tmp_path: Path, care: bytes
+) -> None:
+    title(runner, content)
+    [cached] = cache_files(tmp_path)
+    note = ["--content-dir", str(content), "journal", "add", "i want to end my life"]
+    assert "exback help-now" in run(runner, *note).stderr  # the compiled line
+    key, _, body = lines(cached)
+    cached.write_bytes(b"\n".join([key, care, body]))
+    # an empty list matches nothing; anything else unreadable: the program's own phrases
+    said = "exback help-now" in run(runner, *note).stderr
+    assert said == (care != b"[[], []]")

@@ -82,34 +82,37 @@ def text_needs_care(program: Program, text: str | None) -> bool:
 def any_needs_care(
     load_program: Callable[[], Program],
     texts: list[str | None],
-    cached: Callable[[], PhraseList | None] | None = None,
+    cached: Callable[[], Matcher | None] | None = None,
 ) -> bool:
     """`text_needs_care` for each text; never raises (saving always comes first).
 
-    The phrases come from `cached` (the program cache's lists, without pydantic) when
-    it has them, else from the program in use; when its content does not load, from
-    the built-in care_phrases.yaml; when neither does, nothing matches.
+    The phrases come from `cached` (the program cache's, compiled, without pydantic)
+    when it has them, else from the program in use; when its content does not load,
+    from the built-in care_phrases.yaml; when neither does, nothing matches.
     """
-    texts = [t for t in texts if t]
-    if not texts:
+    given = [t for t in texts if t]
+    if not given:
         return False
-    phrases: PhraseList | None = None
+    matcher: Matcher | None = None
     if cached is not None:
         with contextlib.suppress(ExbackError, OSError):
-            phrases = cached()
-    program = program_or_none(load_program) if phrases is None else None
-    if program is not None:
-        phrases = program.care_phrases
+            matcher = cached()
+    if matcher is None:
+        matcher = _program_matcher(load_program)
+    return matcher is not None and any(matcher.matches(t) for t in given)
+
+
+def _program_matcher(load_program: Callable[[], Program]) -> Matcher | None:
+    """The program's care phrases compiled; the built-in ones if its content does not load."""
+    program = program_or_none(load_program)
+    phrases: PhraseList | None = program.care_phrases if program is not None else None
     if phrases is None:
         from exback import paths
         from exback.content import load_care_phrases
 
         with contextlib.suppress(ExbackError, OSError):
             phrases = load_care_phrases(paths.packaged_content_dir())
-    if phrases is None:
-        return False
-    matcher = _matcher(phrases)
-    return any(matcher.matches(t) for t in texts if t)
+    return _matcher(phrases) if phrases is not None else None
 
 
 def answer_needs_line(program: Program, question: Question, value: object) -> bool:

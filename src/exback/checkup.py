@@ -188,19 +188,18 @@ def _check_file_mode(path: Path) -> list[Finding]:
 
 def _check_lock(path: Path) -> None:
     """A lock nobody holds is harmless; one held right now is exit 4."""
-    from filelock import FileLock, Timeout
+    from exback.storage import LockTimeout, take_lock
 
-    lock = FileLock(path, mode=FILE_MODE)
     try:
-        lock.acquire(timeout=0.2)
-    except Timeout:
+        fd = take_lock(path, 0.2)
+    except LockTimeout:
         raise DataLockedError(
             f"{path} is held by another exback process: it is using the data dir right "
             "now; let it finish (or close it), then run 'exback doctor' again"
         ) from None
     except OSError:
-        return  # an unwritable lock file is reported by the permission checks
-    lock.release()
+        return  # an unwritable (or linked) lock file is reported by the other checks
+    os.close(fd)
 
 
 # --- an interrupted restore --------------------------------------------------------

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from exback.crypto import Sealer
     from exback.models import Program
     from exback.nocontact import EventKind
-    from exback.phrases import CachedPhrases
+    from exback.phrases import Matcher
     from exback.prompts import Prompter
     from exback.storage import Store
     from exback.ui import UI
@@ -109,11 +109,11 @@ class Session:
             self._program = program_cache.load_program(self.content_path, paths.cache_dir())
         return self._program
 
-    def cached_care_phrases(self) -> CachedPhrases | None:
-        """The care phrases from the program cache, without pydantic (None: not cached)."""
+    def cached_care_matcher(self) -> Matcher | None:
+        """The program cache's care phrases, compiled, without pydantic (None: not cached)."""
         from exback import paths, program_cache
 
-        return program_cache.cached_care_phrases(self.content_path, paths.cache_dir())
+        return program_cache.cached_care_matcher(self.content_path, paths.cache_dir())
 
     def prompter(self, stop_message: str | None = None) -> Prompter:
         """Prompts on this session's terminal; Ctrl-C there says `stop_message`."""
@@ -1611,7 +1611,7 @@ def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False
     """After a save: one gentle line on stderr when the text, or a low check-in, needs it."""
     from exback import care
 
-    if low or care.any_needs_care(session.program, texts, session.cached_care_phrases):
+    if low or care.any_needs_care(session.program, texts, session.cached_care_matcher):
         from exback import safety_plan
         from exback.commands.care import plan_for_help
 
@@ -1865,20 +1865,23 @@ def main() -> None:
 
 
 # The root options that take a value: the word after one is not a command.
-_ROOT_VALUES = {"--data-dir", "--content-dir", "--lock-timeout", "--passphrase-file"}
+_ROOT_VALUES = frozenset({"--data-dir", "--content-dir", "--lock-timeout", "--passphrase-file"})
 
 
-def only_the_command(full: typer.Typer, args: list[str]) -> typer.Typer:
+def only_the_command(
+    full: typer.Typer, args: list[str], valued: frozenset[str] = _ROOT_VALUES
+) -> typer.Typer:
     """`full` with only the command (or group) that `args` names, else `full` itself.
 
     Typer builds every command's options before it runs one: 12 ms for the whole
     tree, more than a quarter of Typer's own import. The command named is the first
-    word that is neither an option nor a root option's value; with none (the root
-    --help lists every command) or an unknown one (click names the choices), all.
+    word that is neither an option nor the value of an option in `valued`; with none
+    (the root --help lists every command) or an unknown one (click names the
+    choices), all. In a group (`journal add`), the same again for its commands.
     """
     words = iter(args)
     for word in words:
-        if word in _ROOT_VALUES:
+        if word in valued:
             next(words, None)
         elif not word.startswith("-"):
             break
@@ -1891,7 +1894,13 @@ def only_the_command(full: typer.Typer, args: list[str]) -> typer.Typer:
         for c in full.registered_commands
         if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == word
     ]
-    groups = [g for g in full.registered_groups if g.name == word]
+    groups = []
+    for group in full.registered_groups:
+        inner = group.typer_instance
+        if group.name == word and inner is not None:
+            group = copy.copy(group)
+            group.typer_instance = only_the_command(inner, list(words), frozenset())
+            groups.append(group)
     if not commands and not groups:
         return full
     only = copy.copy(full)

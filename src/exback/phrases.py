@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Any, Protocol
 
 GAP = 4
 # Common contractions, with or without the apostrophe, spelt out. Text is matched
@@ -205,6 +205,25 @@ class Matcher:
     def _indexes(self) -> tuple[_Index, _Index]:
         return _Index.of(self.phrases), _Index.of(self.near_misses)
 
+    def to_json(self) -> list[list[list[Any]]]:
+        """The compiled lists as JSON data (kept in the program cache; `from_json` reads it)."""
+        return [
+            [[p.source, sorted(p.words), list(p.prefixes)] for p in kind]
+            for kind in (self.phrases, self.near_misses)
+        ]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Matcher:
+        """A matcher from `to_json`'s data; ValueError when it is not that shape."""
+        try:
+            phrases, misses = (
+                tuple(_Phrase(_text(s), frozenset(_texts(w)), _texts(p)) for s, w, p in kind)
+                for kind in data
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"not a compiled phrase list: {exc}") from None
+        return cls(phrases, misses)
+
     def matches(self, text: str) -> bool:
         """Whether the text holds a phrase of danger or despair (not a near-miss)."""
         return self.first_match(text) is not None
@@ -242,6 +261,18 @@ class Matcher:
         return None
 
 
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value
+
+
+def _texts(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        raise TypeError("not a list")
+    return tuple(_text(v) for v in values)
+
+
 def _all_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     """Every match, overlapping ones included (each start position once)."""
     found: list[re.Match[str]] = []
@@ -255,20 +286,12 @@ def _all_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
 
 
 class PhraseList(Protocol):
-    """What a matcher is made of: `CarePhrases` (models.py), or `CachedPhrases`."""
+    """What a matcher is made of: `CarePhrases` (models.py)."""
 
     @property
     def phrases(self) -> Sequence[str]: ...
     @property
     def except_(self) -> Sequence[str]: ...
-
-
-@dataclass(frozen=True)
-class CachedPhrases:
-    """The phrase lists of a validated `CarePhrases`, read back from the program cache."""
-
-    phrases: list[str]
-    except_: list[str]
 
 
 def compile_phrases(phrases: PhraseList) -> Matcher:

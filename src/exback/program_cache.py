@@ -1,15 +1,17 @@
 """A cache of the validated program, so that commands start without YAML.
 
-The cache is plain JSON, never code: its first line is the key, the rest the
+The cache is plain JSON, never code: its first line is the key, the second the
+care phrases compiled (`phrases.Matcher.to_json`), the rest the
 Program as `model_dump_json` wrote it, which is validated again on load (about a
 millisecond) so a tampered file can at worst be a cache miss or a content error
 in the same shape the YAML would give. One file per content folder, in the user
 cache dir. It is used only when its key matches: the content files' paths,
 sizes, mtimes, ctimes and inodes, exback's own model and loader source files (so
 an upgrade or an edit invalidates it), Python's version and pydantic's (the stamp
-of its version.py, read without importing pydantic). `cached_care_phrases` takes
-only the care phrase lists from the same checked file, without pydantic, for the
-commands that match a note (`journal add`) on the fast path.
+of its version.py, read without importing pydantic). `cached_care_matcher` reads
+only the second line of the same checked file, without pydantic and without
+compiling the phrases again, for the commands that match a note (`journal add`,
+`checkin`) on the fast path.
 
 Nothing from the file is parsed before its key line matches, and nothing is read
 unless the cache folder and the file are the user's own: not a symlink, owned by
@@ -36,9 +38,9 @@ from exback.safefile import MiB, UnsafeFileError, make_private_dirs, open_checke
 
 if TYPE_CHECKING:
     from exback.models import Program
-    from exback.phrases import CachedPhrases
+    from exback.phrases import Matcher
 
-FORMAT = 2
+FORMAT = 3
 LIMIT = 32 * MiB
 
 
@@ -70,7 +72,7 @@ def key(content_dir: Path) -> str:
     with contextlib.suppress(OSError):  # no steps/ folder: load_program reports it
         files += sorted(steps / name for name in os.listdir(steps) if name.endswith(".yaml"))
     here = Path(__file__).parent
-    code = [here / "models.py", here / "bounds.py", here / "content.py"]
+    code = [here / "models.py", here / "bounds.py", here / "content.py", here / "phrases.py"]
     key = [
         FORMAT,
         sys.version,
@@ -112,30 +114,26 @@ def _own_folder(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def cached_care_phrases(content_dir: Path, cache_dir: Path) -> CachedPhrases | None:
-    """The care phrases of the cached program, without pydantic; None unless cached and current.
+def cached_care_matcher(content_dir: Path, cache_dir: Path) -> Matcher | None:
+    """The cached program's care phrases, compiled, without pydantic; None unless cached.
 
-    The cache holds a program validated when it was written (and is checked as
-    `load_program` checks it: current key, the user's own file), so its phrase lists
-    are taken as they are. `journal add` and `checkin` match notes with them.
+    The cache holds them compiled when the program was validated, on the line after
+    the key (and is checked as `load_program` checks it: current key, the user's own
+    file), so `journal add` and `checkin` match notes without reading the program.
     """
-    body = _body(_path(content_dir, cache_dir), key(content_dir))
-    if body is None:
+    line = _lines(_path(content_dir, cache_dir), key(content_dir), whole=False)
+    if line is None:
         return None
-    try:
-        found = json.loads(body).get("care_phrases")
-        lists = [found["phrases"], found["except"]]
-    except (ValueError, AttributeError, KeyError, TypeError):
-        return None
-    if not all(isinstance(x, list) and all(isinstance(p, str) for p in x) for x in lists):
-        return None
-    from exback.phrases import CachedPhrases
+    from exback.phrases import Matcher
 
-    return CachedPhrases(phrases=lists[0], except_=lists[1])
+    try:
+        return Matcher.from_json(json.loads(line))
+    except (ValueError, RecursionError):
+        return None
 
 
 def _read(path: Path, key: str) -> Program | None:
-    body = _body(path, key)
+    body = _lines(path, key, whole=True)
     if body is None:
         return None
     from pydantic import ValidationError
@@ -148,8 +146,9 @@ def _read(path: Path, key: str) -> Program | None:
         return None
 
 
-def _body(path: Path, key: str) -> bytes | None:
-    """The cached program's JSON, if the file is safe to read and its key is current."""
+def _lines(path: Path, key: str, whole: bool) -> bytes | None:
+    """The cached program's JSON (`whole`) or its compiled care phrases' line, if the file
+    is safe to read and its key is current."""
     if not _own_folder(path.parent):
         return None
     try:
@@ -163,7 +162,8 @@ def _body(path: Path, key: str) -> bytes | None:
         first = handle.readline(len(key) + 2)
         if first != key.encode("ascii") + b"\n":
             return None  # stale or foreign: nothing more of it is read
-        return handle.read(LIMIT)
+        care = handle.readline(LIMIT)
+        return handle.read(LIMIT) if whole else care
 
 
 def _write(path: Path, key: str, program: Program) -> None:
@@ -172,7 +172,13 @@ def _write(path: Path, key: str, program: Program) -> None:
         make_private_dirs(path.parent)
         if not _own_folder(path.parent):
             return
-        data = key.encode("ascii") + b"\n" + program.model_dump_json(by_alias=True).encode()
+        from exback.phrases import compile_phrases
+
+        phrases = program.care_phrases
+        care = json.dumps(compile_phrases(phrases).to_json() if phrases else None)
+        data = b"\n".join(
+            [key.encode("ascii"), care.encode(), program.model_dump_json(by_alias=True).encode()]
+        )
         from exback.storage import write_file_atomic
 
         write_file_atomic(path, data)

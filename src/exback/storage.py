@@ -264,37 +264,35 @@ class Store:
         An encrypted data dir's key is opened first (`open_key`), so that no other
         exback waits for the lock while the passphrase is being typed.
         """
-        from filelock import FileLock, Timeout
-
         if open_key:
             self.sealer()
         self.ensure_dir()
+        path = self.root / LOCK
         try:  # the lock file too is exback's own: never through a link
-            check_not_link(self.root / LOCK)
+            check_not_link(path)
         except UnsafeFileError as exc:
             raise _unsafe(exc) from None
-        lock = FileLock(self.root / LOCK, mode=FILE_MODE)
         try:
             try:
-                lock.acquire(timeout=min(0.5, self.lock_timeout))
-            except Timeout:
+                fd = take_lock(path, min(0.5, self.lock_timeout))
+            except LockTimeout:
                 print(
                     f"exback: waiting for another exback using {self.root} "
                     f"(up to {self.lock_timeout:g} s)...",
                     file=sys.stderr,
                 )
-                lock.acquire(timeout=max(0.0, self.lock_timeout - 0.5))
-        except Timeout:
+                fd = take_lock(path, max(0.0, self.lock_timeout - 0.5))
+        except LockTimeout:
             raise DataLockedError(
-                f"{self.root / LOCK} is held by another exback process; "
+                f"{path} is held by another exback process; "
                 "close it, or try again with a longer --lock-timeout"
             ) from None
         except OSError as exc:
-            raise _storage_error(exc, self.root / LOCK) from exc
+            raise _storage_error(exc, path) from exc
         try:
             yield
         finally:
-            lock.release()
+            os.close(fd)  # closing the last descriptor releases the lock
 
     @contextlib.contextmanager
     def update(self, now: dt.datetime) -> Iterator[Progress]:
@@ -910,6 +908,40 @@ def progress_bytes(progress: Progress) -> bytes:
             f"the progress cannot be saved as it is ({exc}); nothing was written"
         ) from None
     return data
+
+
+class LockTimeout(Exception):
+    """Another process held the lock for as long as we were to wait."""
+
+
+LOCK_POLL = 0.05
+"""Seconds between tries while another process holds the lock."""
+
+
+def take_lock(path: Path, timeout: float) -> int:
+    """Hold an exclusive lock on `path` (made 0600 if missing); its descriptor; close to release.
+
+    `flock` on the whole file, as the filelock package (which exback used before) takes
+    it on POSIX, so older and newer exback processes exclude each other. Waits up to
+    `timeout` seconds, then LockTimeout; never opens the file through a link (ELOOP).
+    """
+    import fcntl
+    import time
+
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout from None
+                time.sleep(LOCK_POLL)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def journal_bytes(
