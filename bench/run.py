@@ -43,7 +43,15 @@ ENCRYPTED_SIZES = (0, 100_000)  # the same journals, encrypted (issue 20)
 SEARCH = "number 12"
 """What `journal list --contains` looks for: 1 in 90 of the bench's notes (12, 120-129...)."""
 TYPER = ("ref", 'python -c "import typer"', None)
-DAILY = ("status", "status --short", "nocontact", "checkin --replace", "one answer saved")
+DAILY = (
+    "status",
+    "status --short",
+    "nocontact",
+    "status, computed",
+    "nocontact, computed",
+    "checkin --replace",
+    "one answer saved",
+)
 """The commands of every day, timed on a new data dir and on five years of data."""
 BIG = ("export -o FILE --force", "journal import (into a new data dir)")
 """The commands timed against 100,000 notes for time and memory."""

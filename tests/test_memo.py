@@ -148,3 +148,22 @@ def test_reset_and_encrypt_delete_it_and_nothing_is_kept_while_encrypted(
     for args in VIEWS:
         assert run(runner, "--passphrase-file", str(passfile), *args).exit_code == 0
     assert not memo(data_dir).exists()
+
+
+def test_what_was_drawn_while_the_data_changed_is_not_kept(
+    runner, data_dir: Path, monkeypatch: pytest.MonkeyPatch, started
+) -> None:
+    from exback.commands import status as views
+
+    real = views.status
+
+    def while_a_note_is_added(*args, **kwargs):
+        shown = real(*args, **kwargs)
+        assert run(runner, "journal", "add", "written meanwhile").exit_code == 0
+        return shown
+
+    monkeypatch.setattr(views, "status", while_a_note_is_added)
+    assert "1 entry" in run(runner, "status").stdout  # what it read
+    assert not memo(data_dir).exists()
+    monkeypatch.setattr(views, "status", real)
+    assert "2 entries" in run(runner, "status").stdout

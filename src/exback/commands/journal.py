@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback import journal_stats
 from exback.commands.inputs import read_json
 from exback.journal import (
     changed_entry,
@@ -25,13 +24,14 @@ from exback.journal import (
     make_entry,
     to_json,
 )
-from exback.journal_find import Query, ago, local_day, tag_counts
-from exback.journal_stats import MONTHS, WEEKS, Stats, month_starts, week_start
 from exback.storage import torn_line
 
+# `journal add` is on the fast path: what only the readers use is imported in them.
 if TYPE_CHECKING:
     from exback import journal_import
     from exback.journal import NewEntry
+    from exback.journal_find import Query
+    from exback.journal_stats import Stats
     from exback.models import JournalEntry
     from exback.storage import Compacted, Store
 
@@ -52,11 +52,13 @@ class Listed:
     """Entries newest first, and a line to show if the last line was skipped."""
 
     entries: list[JournalEntry]
-    notice: str | None = None
-    query: Query = field(default_factory=Query)
+    notice: str | None
+    query: Query
 
     def ago(self, entry: JournalEntry) -> str | None:
         """How long ago an entry of an on-this-day list was written."""
+        from exback.journal_find import ago, local_day
+
         today = self.query.on_this_day
         return None if today is None else ago(local_day(entry), today)
 
@@ -217,6 +219,8 @@ def entries(store: Store, query: Query | None = None, limit: int | None = None) 
     The journal is read from its end and only as far as needed (see
     `Store.journal_newest_first`): `--limit 10` costs the same at any size.
     """
+    from exback.journal_find import Query
+
     query = query or Query()
     found: list[JournalEntry] = []
     with store.journal_newest_first() as (newest, torn):
@@ -256,15 +260,22 @@ class StatsResult:
 def stats(
     store: Store,
     today: dt.date,
-    weeks: int = WEEKS,
-    months: int = MONTHS,
+    weeks: int | None = None,
+    months: int | None = None,
     count: int | None = None,
 ) -> StatsResult:
     """Entries and mood by week, we/I words by month: read from the end, as far as needed.
 
     `count`: the journal's size when the caller has it (status), else it is counted.
+    Without `weeks` and `months`, those of `journal stats` (journal_stats.WEEKS, MONTHS).
     """
-    first = min(week_start(today) - dt.timedelta(weeks=weeks - 1), month_starts(today, months)[0])
+    from exback import journal_stats
+    from exback.journal_find import Query
+
+    weeks = weeks or journal_stats.WEEKS
+    months = months or journal_stats.MONTHS
+    start = journal_stats.week_start(today) - dt.timedelta(weeks=weeks - 1)
+    first = min(start, journal_stats.month_starts(today, months)[0])
     listed = entries(store, Query(since=first))
     counted = journal_stats.stats(listed.entries, today, weeks, months)
     if count is None:
@@ -274,6 +285,8 @@ def stats(
 
 def tags(store: Store) -> Tags:
     """Every tag of the live entries, with how many carry it."""
+    from exback.journal_find import tag_counts
+
     read = store.read_journal()
     notice = torn_line(store.journal_path, "it was skipped and is left as it is")
     return Tags(tag_counts(read.entries), notice if read.torn_tail else None)
