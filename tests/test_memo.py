@@ -112,8 +112,9 @@ def test_a_kept_text_with_terminal_commands_is_never_printed(
     runner, data_dir: Path, started
 ) -> None:
     computed = run(runner, "status", "--short").stdout
-    replace_kept_text(data_dir, "\x1b]0;a title\x07\x1b[2J gone\n")
-    assert run(runner, "status", "--short").stdout == computed
+    for planted in ["\x1b]0;a title\x07\x1b[2J gone\n", "a \u202eversed line\n", "\r\n"]:
+        replace_kept_text(data_dir, planted)
+        assert run(runner, "status", "--short").stdout == computed
     replace_kept_text(data_dir, "\x1b[1mbold\x1b[0m is fine\n")  # colours are what Rich writes
     assert run(runner, "status", "--short").stdout == "\x1b[1mbold\x1b[0m is fine\n"
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from exback.safefile import UnsafeFileError, open_checked
+from exback.text import inert
 
 NAME = ".memo.json"
 FORMAT = 1
@@ -43,8 +44,8 @@ ENVIRON = (
     *("TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"),
     *("COLUMNS", "LINES", "JUPYTER_COLUMNS", "JUPYTER_LINES", "TZ"),
 )
-# what may be printed back: text, newlines and tabs, and Rich's colour codes (SGR)
-_SHOWN = re.compile(r"(?:[^\x00-\x1f\x7f-\x9f]|[\n\t]|\x1b\[[0-9;]*m)*")
+# Rich's colour codes (SGR): the one kind of escape sequence a kept text may hold
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def key(
@@ -79,7 +80,7 @@ def recall(root: Path, key: str, now: dt.datetime) -> str | None:
     for kept in _read(root):
         if kept.get("key") == key:
             text, until = kept.get("text"), kept.get("until")
-            if not isinstance(text, str) or not _SHOWN.fullmatch(text):
+            if not isinstance(text, str) or not _shown(text):
                 return None
             if until is not None and not (isinstance(until, str) and now < _moment(until)):
                 return None
@@ -111,6 +112,12 @@ def forget(root: Path) -> None:
     """Delete the memo (encryption turned on, the data reset)."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(root / NAME)
+
+
+def _shown(text: str) -> bool:
+    """Whether `text` is what the views print: inert text (text.py), colour codes aside."""
+    plain = _COLOUR.sub("", text)
+    return inert(plain) == plain
 
 
 def _read(root: Path) -> list[dict[str, Any]]:
