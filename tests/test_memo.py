@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -168,3 +169,25 @@ def test_what_was_drawn_while_the_data_changed_is_not_kept(
     assert not memo(data_dir).exists()
     monkeypatch.setattr(views, "status", real)
     assert "2 entries" in run(runner, "status").stdout
+
+
+def test_a_check_in_replaced_by_one_of_the_same_size_is_seen(
+    runner, data_dir: Path, monkeypatch: pytest.MonkeyPatch, started
+) -> None:
+    """Where file times are coarse (here: seconds, and no inode or ctime to go by), a
+    check-in replaced within a second by one of the same size looks like the same file:
+    the key's checksum of progress.json still tells them apart."""
+    from exback import memo as memo_module
+
+    def coarse(path: Path) -> list[int] | None:
+        return [path.stat().st_size, int(path.stat().st_mtime)] if path.exists() else None
+
+    monkeypatch.setattr(memo_module, "_stamp", coarse)
+    assert run(runner, "checkin", "--mood", "5", "--urge", "2").exit_code == 0
+    assert "Mood: last 5/10" in run(runner, "status").stdout
+    progress = data_dir / "progress.json"
+    text, second = progress.read_text(), int(progress.stat().st_mtime)
+    assert '"mood":5' in text or '"mood": 5' in text
+    progress.write_text(text.replace('"mood":5', '"mood":6').replace('"mood": 5', '"mood": 6'))
+    os.utime(progress, (second, second))  # the same second: the coarse stamp is unchanged
+    assert "Mood: last 6/10" in run(runner, "status").stdout

@@ -10,12 +10,13 @@ The memo is `.memo.json` in the data dir, private like the data (it holds what t
 views show). It is a cache, never a source: a missing, damaged or foreign file, or any
 change to what the output depends on, means the view is computed again. What it
 depends on is the key: the data files (size, times and inode of progress.json, the
-journal and their `.bak`), the program (the program cache's key: content files, the
-Python and pydantic versions), exback's own code files, the command's words, the local
-day, and the terminal (whether each stream is one, its size, the variables Rich and
-the time zone read, --no-color). A time of day after which the output changes (a
-letter's hold ending) is kept with it. Nothing is kept while encryption is on: a plain
-copy of what status shows would undo it; `encrypt` and `reset` delete the memo.
+journal and their `.bak`, and progress.json's checksum), the program (the program
+cache's key: content files, the Python and pydantic versions), exback's own code
+files, the command's words, the local day, and the terminal (whether each stream is
+one, its size, the variables Rich and the time zone read, --no-color). A time of day
+after which the output changes (a letter's hold ending) is kept with it. Nothing is
+kept while encryption is on: a plain copy of what status shows would undo it;
+`encrypt` and `reset` delete the memo.
 """
 
 from __future__ import annotations
@@ -28,14 +29,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from exback.safefile import UnsafeFileError, open_checked
+from exback.safefile import MiB, UnsafeFileError, open_checked
 from exback.text import inert
 
 NAME = ".memo.json"
 FORMAT = 1
 KEEP = 8
 """Outputs kept: a status line, a view and a calendar, in a few terminals."""
-LIMIT = 4 * 1024 * 1024
+LIMIT = 4 * MiB
+CHECKSUM_LIMIT = 64 * MiB
+"""No larger progress.json is checksummed (storage refuses to read one that large)."""
 
 DATA = ("progress.json", "progress.json.bak", "journal.jsonl", "journal.jsonl.bak")
 OFF = ("encryption.json", "restore.pending")
@@ -64,6 +67,7 @@ def key(
     parts = [
         FORMAT,
         [_stamp(root / name) for name in DATA],
+        _checksum(root / DATA[0]),
         program_key,
         [_stamp(Path(p)) for p in code],
         words,
@@ -138,6 +142,19 @@ def _moment(text: str) -> dt.datetime:
     except ValueError:
         return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     return moment if moment.tzinfo else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def _checksum(path: Path) -> int | None:
+    """progress.json's CRC-32: a check-in replaced within a second by one of the same
+    size can leave size, times and (reused) inode as they were where timestamps are
+    coarse; the journal only grows or is rewritten, so its stamp is enough."""
+    import zlib
+
+    try:
+        with os.fdopen(open_checked(path, os.O_RDONLY, CHECKSUM_LIMIT), "rb") as handle:
+            return zlib.crc32(handle.read())
+    except (OSError, UnsafeFileError):
+        return None
 
 
 def _stamp(path: Path) -> list[Any] | None:
