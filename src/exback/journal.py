@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from operator import itemgetter
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -249,57 +250,74 @@ def late_marks(lines: Sequence[Line], newest: dt.datetime | None) -> list[bool]:
 # --- reading: later lines supersede earlier ones ------------------------------------
 
 
+Kept = TypeVar("Kept")
+"""What a fold keeps of each live entry: the entry itself, or less (an export's text)."""
+
+
 @dataclass
-class Folded:
+class Folded(Generic[Kept]):
     """A journal as exback reads it: each entry's latest version, deletions applied."""
 
-    versions: dict[str, tuple[int, JournalEntry]] = field(default_factory=dict)
-    """id -> (line number of its latest version, entry), in order of first appearance."""
+    versions: dict[str, tuple[int, dt.datetime, Kept]] = field(default_factory=dict)
+    """id -> (line number of its latest version, its time, what is kept of it), in order
+    of first appearance."""
     deleted: dict[str, dt.datetime] = field(default_factory=dict)
     """id -> when it was deleted, for every entry deleted (and not brought back)."""
     stale: int = 0
     """Lines a compaction drops: older versions, and the lines of deleted entries."""
 
     @property
-    def entries(self) -> list[JournalEntry]:
+    def entries(self) -> list[Kept]:
         """The live entries by time, oldest first; equal times: the earlier-written first.
 
         "Written" counts from each entry's latest version. A compaction writes them
         in this order, an export lists them so, and a restore keeps it.
         """
-        order = sorted(self.versions.values(), key=lambda pair: (pair[1].created_at, pair[0]))
-        return [entry for _, entry in order]
+        order = sorted(self.versions.values(), key=itemgetter(1, 0))
+        return [kept for _, _, kept in order]
 
-    def newest_first(self) -> list[JournalEntry]:
+    def newest_first(self) -> list[Kept]:
         """`entries` the other way round: what `journal list` shows."""
         return self.entries[::-1]
 
+    def add(self, number: int, line: Line, keep: Callable[[JournalEntry], Kept]) -> None:
+        """Apply line `number` of the file (an edit or a deletion supersedes earlier lines).
 
-def fold(lines: Iterable[Line]) -> Folded:
-    """Apply every edit and deletion, in file order."""
-    folded = Folded()
-    versions, deleted = folded.versions, folded.deleted
-    for number, line in enumerate(lines, 1):
+        `keep(entry)` is what is kept of an entry's version.
+        """
+        versions, deleted = self.versions, self.deleted
         if line.kind == "header":
-            continue
+            return
         if line.id in versions:
-            folded.stale += 1
+            self.stale += 1
         if line.entry is None:  # a deletion or an erasure
             assert line.at is not None
             if versions.pop(line.id, None) is not None or line.id not in deleted:
                 deleted[line.id] = line.at
-            continue
+            return
         if line.id in deleted:  # a later line brings a deleted entry back
             del deleted[line.id]
-        versions[line.id] = (number, line.entry)
+        versions[line.id] = (number, line.entry.created_at, keep(line.entry))
+
+
+def the_entry(entry: JournalEntry) -> JournalEntry:
+    """Keep the whole entry (`Folded.add`)."""
+    return entry
+
+
+def fold(lines: Iterable[Line]) -> Folded[JournalEntry]:
+    """Apply every edit and deletion, in file order."""
+    folded: Folded[JournalEntry] = Folded()
+    for number, line in enumerate(lines, 1):
+        folded.add(number, line, the_entry)
     return folded
 
 
-def erasures(folded: Folded) -> list[Line]:
+def erasures(folded: Folded[Any]) -> list[Line]:
     """What a rewritten journal keeps of its deletions: the ids, never the text."""
     return [Line("erased", entry_id, None, at) for entry_id, at in folded.deleted.items()]
 
 
-def compacted(folded: Folded) -> list[Line]:
+def compacted(folded: Folded[JournalEntry]) -> list[Line]:
     """The lines of a compacted journal (after its header): erasures, then entries by time."""
     return [*erasures(folded), *(entry_line(entry) for entry in folded.entries)]
