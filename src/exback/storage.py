@@ -46,6 +46,7 @@ from exback.errors import (
 )
 from exback.journal import (
     HEADER,
+    Checked,
     Folded,
     Kept,
     Line,
@@ -53,6 +54,7 @@ from exback.journal import (
     entry_line,
     from_line,
     late_marks,
+    mark_late,
     the_entry,
     to_line,
 )
@@ -569,7 +571,7 @@ class Store:
         """Append entries as whole lines in one write (see append_journal_lines)."""
         return self.append_journal_lines([entry_line(e) for e in entries])
 
-    def append_journal_lines(self, lines: Sequence[Line]) -> Path | None:
+    def append_journal_lines(self, lines: Sequence[Line | Checked]) -> Path | None:
         """Append lines (entries, edits, deletions) in one write and one fsync (under lock()).
 
         A new journal starts with the header. Each line is marked `late` when it is
@@ -921,29 +923,34 @@ def progress_bytes(progress: Progress) -> bytes:
 
 
 def journal_bytes(
-    lines: Sequence[Line | JournalEntry],
+    lines: Sequence[Line | JournalEntry | Checked],
     newest: dt.datetime | None = None,
     header: bool = True,
 ) -> bytes:
     """Journal lines (a whole new journal with `header`), each proven to read back (else exit 2).
 
     Lines are written by the one codec in journal.py (`to_line`, `from_line`), marked
-    `late` after a line of time `newest` as `late_marks` says.
+    `late` after a line of time `newest` as `late_marks` says. A `Checked` line has
+    been read back already: it is written as it is, unless marked.
     """
     from exback.errors import UsageError
 
     records = [entry_line(r) if isinstance(r, JournalEntry) else r for r in lines]
-    out = [HEADER + b"\n"] if header else []
+    out = [HEADER] if header else []
     for record, late in zip(records, late_marks(records, newest), strict=True):
+        if isinstance(record, Checked) and not late:
+            out.append(record.line)
+            continue
         try:
-            line = to_line(record, late)
+            line = to_line(record, late) if isinstance(record, Line) else mark_late(record.line)
             from_line(line)
         except (ValueError, UnicodeError) as exc:
             raise UsageError(
                 f"journal entry {record.id} cannot be saved as it is ({exc}); nothing was written"
             ) from None
-        out.append(line + b"\n")
-    return b"".join(out)
+        out.append(line)
+    out.append(b"")  # each line ends with a newline
+    return b"\n".join(out)
 
 
 def parse_progress_json(path: Path, raw: bytes) -> Any:
