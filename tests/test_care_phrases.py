@@ -203,7 +203,7 @@ _CORPUS_NOTES = [
 )
 def test_notes_matched_together_match_as_each_alone(notes: list[str]) -> None:
     """Issue 19: `any_needs_care` matches notes joined by newlines (no phrase crosses
-    one), and spells out contractions with one pattern: the same answer as one by one."""
+    one): the same answer as matching them one by one."""
     from exback import care
 
     one_by_one = any(MATCHER.first_match(n) is not None for n in notes if n)
@@ -213,11 +213,3 @@ def test_notes_matched_together_match_as_each_alone(notes: list[str]) -> None:
     assert care.any_needs_care(lambda: load_program(CONTENT), iter(notes), lambda: phrases) is (
         one_by_one
     )
-
-
-@pytest.mark.parametrize("typed", ["dont im ok", "i cant | wont x", "ims dontt", "id ill hell", ""])
-def test_contractions_are_spelt_out_word_by_word(typed: str) -> None:
-    from exback.phrases import _SPELT_OUT, _SPELT_WORD
-
-    expected = " ".join(_SPELT_OUT.get(w, w) for w in typed.split())
-    assert _SPELT_WORD.sub(lambda m: _SPELT_OUT[m.group()], typed) == expected

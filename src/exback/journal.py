@@ -243,13 +243,17 @@ def mark_late(line: bytes) -> bytes:
 class Checked(NamedTuple):
     """An entry's line, encoded and read back through the model (`checked_line`).
 
-    Only what sorting and skipping repeats need is kept beside the line; the text is
-    read from the line when asked for (an import holds 100,000 of these).
+    Only the time (to sort by) is kept beside the line; the id and the text are read
+    from the line when asked for (an import holds 100,000 of these).
     """
 
     moment: dt.datetime
-    id: str
     line: bytes
+
+    @property
+    def id(self) -> str:
+        entry_id: str = json.loads(self.line)["id"]
+        return entry_id
 
     @property
     def text(self) -> str:
@@ -266,7 +270,7 @@ def checked_line(entry: EntryFields) -> Checked:
     line = _encode(to_json(entry)).encode("utf-8")
     read = from_line(line).entry
     assert read is not None  # an entry's line is read as one (no "kind", no "late")
-    return Checked(read.created_at, read.id, line)
+    return Checked(read.created_at, line)
 
 
 def from_line(line: bytes | str) -> Line:

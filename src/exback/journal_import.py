@@ -78,12 +78,12 @@ def check_entries(export: Export, advance: Callable[[int], None] = lambda n: Non
     entries = []
     seen: set[str] = set()
     for number, (item, end) in enumerate(export.items, 1):
-        entry = _checked(export.name, number, convert(export.name, number, item))
+        draft = convert(export.name, number, item)
+        entries.append(_checked(export.name, number, draft))
         if export.format == "exback":
-            if entry.id in seen:
-                _bad(export.name, number, "id", f"{entry.id!r} is used by an earlier entry")
-            seen.add(entry.id)
-        entries.append(entry)
+            if draft.id in seen:
+                _bad(export.name, number, "id", f"{draft.id!r} is used by an earlier entry")
+            seen.add(draft.id)
         if number % TICK_EVERY == 0:
             advance(end)
     return entries

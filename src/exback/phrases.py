@@ -67,8 +67,6 @@ _SPELT_OUT = {
     "gonna": "going to",
     "gotta": "got to",
 }
-_SPELT_WORD = re.compile(r"(?<!\S)(?:" + "|".join(_SPELT_OUT) + r")(?!\S)")
-"""A whole word of normalised text (words are single-space separated) that is spelt out."""
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`\u00b4]")
 _SENTENCE_END = re.compile(r"[.!?;:\n]+")
 _NON_WORD = re.compile(r"[^a-z0-9|]+")
@@ -214,7 +212,7 @@ class Matcher:
     def first_match(self, text: str) -> str | None:
         """The matched words, normalised (for tests and the bench), or None."""
         typed = normalise(text)
-        spelt = _SPELT_WORD.sub(lambda m: _SPELT_OUT[m.group()], typed)
+        spelt = " ".join(_SPELT_OUT.get(w, w) for w in typed.split())
         for variant in dict.fromkeys((typed, spelt)):
             found = self._match(f" {variant} ")
             if found is not None:
