@@ -729,3 +729,19 @@ def test_a_file_written_in_pieces_is_whole_or_not_at_all(tmp_path: Path) -> None
     write_new(out, iter(["a", "b\n"]), overwrite=True)
     assert out.read_text() == "ab\n"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(blacklist_categories=["Cs"])),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(_JSON, st.sampled_from([(",", ":"), (",\n      ", ": ")]))
+def test_the_encoder_made_once_writes_what_json_dumps_writes(value: object, separators) -> None:
+    """Issue 19: lines and the dump's entries use one C encoder made once (json_encoder)."""
+    from exback.journal import json_encoder
+
+    expected = json.dumps(value, ensure_ascii=False, separators=separators)
+    assert json_encoder(*separators)(value) == expected

@@ -13,15 +13,16 @@ import datetime as dt
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from exback import nocontact
 from exback.errors import DataCorruptError, UsageError, describe_validation
+from exback.journal import json_encoder
 from exback.journal import to_json as entry_json
 from exback.migrations import migrate
 from exback.models import (
@@ -118,18 +119,8 @@ _ENTRY = " " * 4
 _FIELD = _ENTRY + "  "
 
 
-def _encoder(item_separator: str) -> Callable[[Any], str]:
-    """`json.dumps(value, ensure_ascii=False, separators=(item_separator, ": "))`."""
-    if c_make_encoder is None:  # no C accelerator: the same text, slower
-        return json.JSONEncoder(ensure_ascii=False, separators=(item_separator, ": ")).encode
-    encode = c_make_encoder(
-        None, None, encode_basestring, None, ": ", item_separator, False, False, True
-    )
-    return lambda value: "".join(encode(value, 0))
-
-
-_FIELDS = _encoder(",\n" + _FIELD)
-_ITEMS = _encoder(",\n" + _FIELD + "  ")
+_FIELDS = json_encoder(",\n" + _FIELD, ": ")
+_ITEMS = json_encoder(",\n" + _FIELD + "  ", ": ")
 
 
 def entry_text(entry: JournalEntry) -> str:

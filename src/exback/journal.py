@@ -7,7 +7,7 @@ import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import ValidationError
@@ -231,7 +231,20 @@ def to_line(line: Line, late: bool = False) -> bytes:
     return mark_late(encoded) if late and line.entry is not None else encoded
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def json_encoder(item_separator: str, key_separator: str) -> Callable[[Any], str]:
+    """`json.dumps(value, ensure_ascii=False, separators=(item_separator, key_separator))`,
+    with the C encoder made once rather than at every call."""
+    if c_make_encoder is None:  # no C accelerator: the same text, slower
+        separators = (item_separator, key_separator)
+        return json.JSONEncoder(ensure_ascii=False, separators=separators).encode
+    unknown = json.JSONEncoder().default  # raises TypeError, as json.dumps does
+    encode = c_make_encoder(
+        None, unknown, encode_basestring, None, key_separator, item_separator, False, False, True
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode = json_encoder(",", ":")
 """The one JSON form of a line: compact, UTF-8 text as it is."""
 
 
@@ -326,9 +339,9 @@ Kept = TypeVar("Kept")
 class Folded(Generic[Kept]):
     """A journal as exback reads it: each entry's latest version, deletions applied."""
 
-    versions: dict[str, tuple[int, dt.datetime, Kept]] = field(default_factory=dict)
-    """id -> (line number of its latest version, its time, what is kept of it), in order
-    of first appearance."""
+    versions: dict[str, tuple[dt.datetime, int, Kept]] = field(default_factory=dict)
+    """id -> (its time, the line number of its latest version, what is kept of it), in
+    order of first appearance; sorted as they are, by time then line."""
     deleted: dict[str, dt.datetime] = field(default_factory=dict)
     """id -> when it was deleted, for every entry deleted (and not brought back)."""
     stale: int = 0
@@ -341,8 +354,7 @@ class Folded(Generic[Kept]):
         "Written" counts from each entry's latest version. A compaction writes them
         in this order, an export lists them so, and a restore keeps it.
         """
-        order = sorted(self.versions.values(), key=itemgetter(1, 0))
-        return [kept for _, _, kept in order]
+        return [kept for _, _, kept in sorted(self.versions.values())]  # no two lines alike
 
     def newest_first(self) -> list[Kept]:
         """`entries` the other way round: what `journal list` shows."""
@@ -365,7 +377,7 @@ class Folded(Generic[Kept]):
             return
         if line.id in deleted:  # a later line brings a deleted entry back
             del deleted[line.id]
-        versions[line.id] = (number, line.entry.created_at, keep(line.entry))
+        versions[line.id] = (line.entry.created_at, number, keep(line.entry))
 
 
 def the_entry(entry: JournalEntry) -> JournalEntry:
