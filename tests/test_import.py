@@ -247,6 +247,8 @@ _Y = json.dumps({**GOOD, "id": "y1"})
         '{"entries": [J],}',
         '{"entries": [J], }',
         '{"entries": [J]} x',
+        '{"tags": {}} x',
+        "{} []",
         '{"entries" [J]}',
         '{"entries": [J], "tags": {"a": [1, }}',
         '{"entries": [J], 3: 4}',

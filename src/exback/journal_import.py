@@ -146,26 +146,31 @@ def _expect(text: str, pos: int, char: str, what: str) -> int:
     return pos + 1
 
 
-def _array(text: str, pos: int) -> Generator[tuple[Any, int], None, int]:
-    """The values of the array at `pos`, each with where it ends; returns the array's end."""
+Items = Generator[tuple[Any, int], None, tuple[int, bool]]
+"""Entries, each with where it ends in the text; then where the document ends, and
+whether it had a list of entries."""
+
+
+def _array(text: str, pos: int) -> Items:
+    """The values of the array at `pos`."""
     pos = _space(text, pos + 1)
     if text.startswith("]", pos):
-        return pos + 1
+        return pos + 1, True
     while True:
         value, pos = _DECODER.raw_decode(text, _space(text, pos))
         yield value, pos
         pos = _space(text, pos)
         if text.startswith("]", pos):
-            return pos + 1
+            return pos + 1, True
         pos = _expect(text, pos, ",", "Expecting ',' delimiter")
 
 
-def _entries(name: str, text: str, pos: int) -> Generator[tuple[Any, int], None, int]:
-    """The values of the `entries` list of the object at `pos`; returns the object's end."""
+def _entries(name: str, text: str, pos: int) -> Items:
+    """The values of the `entries` list of the object at `pos`."""
     pos = _space(text, pos + 1)
     found: bool | None = None  # None: no `entries`; False: one, not a list
     if text.startswith("}", pos):
-        raise _no_entries(name)
+        return pos + 1, False
     while True:
         if not text.startswith('"', pos):
             raise json.JSONDecodeError(
@@ -177,28 +182,26 @@ def _entries(name: str, text: str, pos: int) -> Generator[tuple[Any, int], None,
             raise UsageError(f'{name}: "entries" is given more than once; expected {EXPECTED}')
         if key == "entries" and text.startswith("[", pos):
             found = True
-            pos = yield from _array(text, pos)
+            pos, found = yield from _array(text, pos)
         else:
             found = False if key == "entries" else found
             _, pos = _DECODER.raw_decode(text, pos)
         pos = _space(text, pos)
         if text.startswith("}", pos):
-            if not found:
-                raise _no_entries(name)
-            return pos + 1
+            return pos + 1, bool(found)
         pos = _space(text, _expect(text, pos, ",", "Expecting ',' delimiter"))
 
 
-def _document(
-    name: str, text: str, items: Generator[tuple[Any, int], None, int]
-) -> Iterator[tuple[Any, int]]:
+def _document(name: str, text: str, items: Items) -> Iterator[tuple[Any, int]]:
     """The entries, then a check that nothing but whitespace follows the document."""
     try:
-        end = yield from items
+        end, found = yield from items
         if _space(text, end) != len(text):
             raise json.JSONDecodeError("Extra data", text, _space(text, end))
     except (ValueError, RecursionError) as exc:
         raise bad_json(name, exc, EXPECTED) from None
+    if not found:
+        raise _no_entries(name)
 
 
 def _no_entries(name: str) -> UsageError:
