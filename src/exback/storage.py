@@ -983,7 +983,7 @@ def write_file_atomic(path: Path, data: bytes | Iterable[bytes], keep_backup: bo
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), FILE_MODE)
-            for piece in [data] if isinstance(data, bytes) else data:
+            for piece in [data] if isinstance(data, bytes | bytearray | memoryview) else data:
                 handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
