@@ -241,3 +241,15 @@ def test_a_new_note_is_refused_where_the_model_refuses_it(text: str, mood, tags,
     line = {"id": "a1", "created_at": now.isoformat(), "text": text, "mood": mood, "tags": tags}
     with pytest.raises(ValidationError):
         JournalEntry.model_validate_json(json.dumps(line))
+
+
+def test_a_tag_refuses_exactly_the_spaces_and_controls() -> None:
+    """Issue 19: `valid_tag` finds a space with one pattern; it is `str.isspace` or C0, for
+    every code point."""
+    from exback.bounds import valid_tag
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # lone surrogates: never valid text
+        char = chr(code)
+        assert valid_tag(f"a{char}") is not (char.isspace() or code < 32), hex(code)

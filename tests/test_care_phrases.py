@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exback.content import load_care_phrases, load_program
 from exback.errors import ContentError
@@ -155,3 +157,58 @@ def test_validate_warns_when_the_phrase_list_is_over_a_year_old(runner, tmp_path
     with time_machine.travel("2027-11-29 12:00:00+00:00", tick=False):
         fresh = run(runner, "content", "validate", str(folder))
     assert "care_phrases" not in fresh.stderr and "care_phrases.yaml" in fresh.stdout
+
+
+_CORPUS_NOTES = [
+    *yaml.safe_load(CORPUS.read_text())["at_risk"],
+    *yaml.safe_load(CORPUS.read_text())["ordinary"],
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(_CORPUS_NOTES)
+        | st.lists(
+            st.sampled_from(
+                [
+                    "i",
+                    "want",
+                    "to",
+                    "die",
+                    "kill",
+                    "killing",
+                    "myself",
+                    "laughing",
+                    "dont",
+                    "im",
+                    "end",
+                    "it",
+                    "all",
+                    "cant",
+                    "go",
+                    "on",
+                    ".",
+                    "\n",
+                    "he",
+                    "said",
+                    "would",
+                    "me",
+                ]
+            )
+        ).map(" ".join)
+        | st.text(max_size=30),
+        max_size=8,
+    )
+)
+def test_notes_matched_together_match_as_each_alone(notes: list[str]) -> None:
+    """Issue 19: `any_needs_care` matches notes joined by newlines (no phrase crosses
+    one): the same answer as matching them one by one."""
+    from exback import care
+
+    one_by_one = any(MATCHER.first_match(n) is not None for n in notes if n)
+    together = MATCHER.matches("\n".join(n for n in notes if n)) if any(notes) else False
+    assert together == one_by_one
+    assert care.any_needs_care(lambda: load_program(CONTENT), iter(notes), lambda: MATCHER) is (
+        one_by_one
+    )

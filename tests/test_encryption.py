@@ -631,3 +631,23 @@ def test_restore_and_import_into_encrypted_data_are_sealed(
     listed = run(runner, *args, "journal", "list", "--json").stdout
     assert NOTE in listed and NOTE_2 in listed
     assert plain_text_in(data_dir) == []
+
+
+def test_import_and_export_note_by_note_with_encryption_on(
+    runner, data_dir: Path, tmp_path: Path, passfile: Path
+) -> None:
+    """Issue 19: an import's checked lines are sealed on the way in (one by one, late
+    marks included), and a plain export opens each line as the journal is read."""
+    run(runner, "journal", "add", NOTE)
+    encrypt(runner, passfile)
+    args = ["--passphrase-file", str(passfile)]
+    notes = tmp_path / "notes.json"
+    older = {"id": "i1", "created_at": "2020-01-01T10:00:00+00:00", "text": NOTE_2, "tags": ["t"]}
+    notes.write_text(json.dumps([older]))
+    assert run(runner, *args, "journal", "import", str(notes)).exit_code == 0
+    assert plain_text_in(data_dir) == []
+    plain = tmp_path / "plain.json"
+    assert run(runner, *args, "export", "--plain", "-o", str(plain)).exit_code == 0
+    document = json.loads(plain.read_text())
+    assert [e["text"] for e in document["journal"]] == [NOTE_2, NOTE]  # by time
+    assert document["journal"][0]["tags"] == ["t"]

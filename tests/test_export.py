@@ -8,6 +8,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -597,23 +598,31 @@ def test_reset_without_confirmation_or_terminal_deletes_nothing(data_dir: Path) 
 @given(
     st.lists(
         st.builds(
-            lambda n, text, mood, tags: JournalEntry(
+            lambda n, text, mood, tags, starred, prompt: JournalEntry(
                 id=f"e{n}",
                 created_at=dt.datetime(2026, 3, 1, 9, tzinfo=UTC) + dt.timedelta(minutes=n),
                 text=text,
                 mood=mood,
                 tags=tags,
+                starred=starred,
+                prompt=prompt,
             ),
             st.integers(0, 10_000),
             st.text(st.characters(blacklist_categories=["Cs"]), min_size=1).filter(str.strip),
             st.none() | st.integers(1, 10),
-            st.lists(st.sampled_from(["evening", "é", "a\u202eb"]), max_size=3, unique=True),
+            st.lists(
+                st.sampled_from(["evening", "é", "a\u202eb", 'q"\\', "x\u200by"]),
+                max_size=3,
+                unique=True,
+            ),
+            st.booleans(),
+            st.none() | st.text(st.characters(blacklist_categories=["Cs"]), max_size=20),
         ),
         max_size=5,
     )
 )
 def test_json_export_is_the_document_dumped_whole(entries: list[JournalEntry]) -> None:
-    """Issue 19: the journal is dumped one entry at a time (memory), to the same text."""
+    """Issue 19: the journal is dumped one entry at a time (memory, speed), to the same text."""
     now = dt.datetime(2026, 11, 22, 21, 30, tzinfo=UTC)
     progress = logic.new_progress(now)
     whole = {
@@ -626,3 +635,113 @@ def test_json_export_is_the_document_dumped_whole(entries: list[JournalEntry]) -
     }
     expected = inert_json(json.dumps(whole, ensure_ascii=False, indent=2)) + "\n"
     assert export.to_json(export.Snapshot(progress, entries), now, "9.9") == expected
+
+
+def _note(n: int, text: str = "", **fields: object) -> JournalEntry:
+    return JournalEntry(
+        id=f"n{n}", created_at=at(10 + n % 4, 8 + n), text=text or f"note {n}", **fields
+    )
+
+
+def test_streamed_export_of_a_mixed_journal_is_the_old_text(
+    runner, data_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 19: the export, made note by note as the journal is read, is byte for byte the
+    whole journal as `read_journal` folds it dumped at once, and holds exactly the notes
+    `journal list` shows: edits folded, deleted and erased notes left out."""
+    from exback.journal import delete_line, edit_line, entry_line
+
+    seed(data_dir)
+    store = Store(data_dir)
+    with store.lock():
+        store.append_journal_entries(
+            [
+                _note(1, mood=3, tags=["a", "évening"]),
+                _note(2, starred=True),
+                _note(3, prompt="What helped today?"),
+                _note(4, HOSTILE, tags=["x"]),
+                _note(5, "gone for good"),
+            ]
+        )
+        store.append_journal_lines([delete_line("n5", at(20))])
+        store.compact_journal()  # n5 is now an erased line: its text is nowhere
+        store.append_journal_lines(
+            [
+                edit_line(_note(1, "edited\ttext", mood=9, tags=["b"], starred=True), at(21)),
+                delete_line("n3", at(21)),
+                entry_line(_note(6, "older than the rest, so late")),
+            ]
+        )
+    raw = store.journal_path.read_bytes()
+    assert b'"kind":"erased"' in raw and b'"late":true' in raw and b'"kind":"edit"' in raw
+
+    out = tmp_path / "out.json"
+    assert run(runner, "export", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    document = json.loads(text)
+    entries = store.read_journal().entries
+    whole = {**document, "journal": [export.entry_json(e) for e in entries]}
+    assert text == inert_json(json.dumps(whole, ensure_ascii=False, indent=2)) + "\n"
+    listed = json.loads(run(runner, "journal", "list", "--json").stdout)
+    assert sorted(e["id"] for e in document["journal"]) == sorted(e["id"] for e in listed)
+    ours = sorted(e["id"] for e in listed if e["id"].startswith("n"))
+    assert ours == ["n1", "n2", "n4", "n6"]
+    assert document["journal"][[e["id"] for e in document["journal"]].index("n1")]["text"] == (
+        "edited\ttext"
+    )
+    assert "gone for good" not in text and "note 3" not in text
+
+
+def test_export_of_a_damaged_journal_is_exit_3_and_leaves_the_file(
+    runner, data_dir: Path, tmp_path: Path
+) -> None:
+    """The export is written as it is made, but only after every line was read and checked."""
+    store = Store(data_dir)
+    with store.lock():
+        store.append_journal_entries([_note(1), _note(2)])
+    lines = store.journal_path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b'"text":"note 2"', b'"text":""')
+    store.journal_path.write_bytes(b"\n".join(lines))
+    out = tmp_path / "out.json"
+    out.write_text("the old export\n")
+    result = run(runner, "export", "-o", str(out), "--force")
+    assert result.exit_code == 3
+    assert f"{store.journal_path}:3:1" in result.stderr
+    assert out.read_text() == "the old export\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_file_written_in_pieces_is_whole_or_not_at_all(tmp_path: Path) -> None:
+    """write_new: when making a piece fails, the temp file goes and the old file stays."""
+    from exback.commands.archive import write_new
+
+    out = tmp_path / "out.json"
+    out.write_text("before\n")
+
+    def pieces() -> Iterator[str]:
+        yield "half of it"
+        raise RuntimeError("the disk went away")
+
+    with pytest.raises(RuntimeError):
+        write_new(out, pieces(), overwrite=True)
+    assert out.read_text() == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+    write_new(out, iter(["a", "b\n"]), overwrite=True)
+    assert out.read_text() == "ab\n"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(blacklist_categories=["Cs"])),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(_JSON, st.sampled_from([(",", ":"), (",\n      ", ": ")]))
+def test_the_encoder_made_once_writes_what_json_dumps_writes(value: object, separators) -> None:
+    """Issue 19: lines and the dump's entries use one C encoder made once (json_encoder)."""
+    from exback.journal import json_encoder
+
+    expected = json.dumps(value, ensure_ascii=False, separators=separators)
+    assert json_encoder(*separators)(value) == expected

@@ -231,3 +231,115 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, tmp_path: Path) -
         + str(tmp_path / "big.json")
         + " (exback); skipped 0 entries already in your journal."
     )
+
+
+_J = json.dumps({"title": "t", "date": "2026-03-01", "time": "21:15", "tags": ["@a"]})
+_X = json.dumps({**GOOD, "id": "x1"})
+_Y = json.dumps({**GOOD, "id": "y1"})
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{"tags": {}, "entries": [J, J]',
+        '{"tags": {}, "entries": [J J]}',
+        '{"tags": {} "entries": [J]}',
+        '{"entries": [J],}',
+        '{"entries": [J], }',
+        '{"entries": [J]} x',
+        '{"tags": {}} x',
+        "{} []",
+        '{"entries" [J]}',
+        '{"entries": [J], "tags": {"a": [1, }}',
+        '{"entries": [J], 3: 4}',
+        "[X, Y,]",
+        "[X] [Y]",
+        "[X,\n  Y\n  ",
+        "[",
+        "",
+        "   \n ",
+        "nul",
+    ],
+)
+def test_a_file_that_is_not_json_is_named_where_json_would_say(
+    runner, data_dir: Path, tmp_path: Path, document: str
+) -> None:
+    """Issue 19: the file is read one entry at a time, with the same words and place for
+    what is not JSON as reading it whole (`json.loads`) gives; nothing is written."""
+    text = document.replace("J", _J).replace("X", _X).replace("Y", _Y)
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(json.JSONDecodeError) as exc:
+        json.loads(text)
+    result = run(runner, "journal", "import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"exback: {path}:{exc.value.lineno}:{exc.value.colno}: not valid JSON "
+        f"({exc.value.msg}); expected a jrnl export (jrnl --export json) or exback journal "
+        "list --json\n"
+    )
+    assert not (data_dir / "journal.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("document", "entries"),
+    [
+        ('{"entries": [J, J], "tags": {"@a": 2}}', 2),
+        ('\n {"tags": {"@a": [1, {"b": null}]}, "x": "entries", "entries": [ ]} \r\n', 0),
+        ("[ X ]", 1),
+        ("\t[]", 0),
+    ],
+)
+def test_documents_read_entry_by_entry_are_read_as_a_whole(
+    runner, tmp_path: Path, document: str, entries: int
+) -> None:
+    path = tmp_path / "good.json"
+    path.write_text(document.replace("J", _J).replace("X", _X))
+    result = run(runner, "journal", "import", "--json", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["added"] == entries
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("{}", 'neither a jrnl export (an object with an "entries" list'),
+        ('{"entries": {}}', 'neither a jrnl export (an object with an "entries" list'),
+        ("3", 'neither a jrnl export (an object with an "entries" list'),
+        ('{"entries": [], "entries": []}', '"entries" is given more than once'),
+    ],
+)
+def test_a_json_file_of_another_shape_is_exit_2(
+    runner, tmp_path: Path, document: str, message: str
+) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(document)
+    result = run(runner, "journal", "import", str(path))
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_imported_lines_are_the_codecs_lines(runner, data_dir: Path, tmp_path: Path) -> None:
+    """Issue 19: an import writes each entry's line as it was checked (read back through
+    the model, not encoded twice): the bytes the codec writes for the entries as models,
+    `late` marks included."""
+    from exback.models import JournalEntry
+    from exback.storage import Store, journal_bytes
+
+    assert run(runner, "journal", "add", "newer than every imported note").exit_code == 0
+    before = (data_dir / "journal.jsonl").read_bytes()
+    newest = Store(data_dir).read_journal().entries[-1].created_at
+    entries = [
+        {**GOOD, "id": "a1", "created_at": "2026-01-01T10:00:00+01:00", "text": "é \x1b[2J\u202e",
+         "mood": 3, "tags": ["x", "é"], "starred": True, "prompt": "why?"},
+        {**GOOD, "id": "a2", "created_at": "2025-01-01T10:00:00Z", "tags": []},
+        {**GOOD, "id": "a3", "created_at": "2099-01-01T10:00:00-05:30", "text": "\"q\"\n\\"},
+    ]  # fmt: skip
+    path = tmp_path / "notes.json"
+    path.write_text(json.dumps(entries, ensure_ascii=False))
+    assert run(runner, "journal", "import", str(path)).exit_code == 0
+    models = sorted(
+        (JournalEntry.model_validate(e) for e in entries[::-1]), key=lambda e: e.created_at
+    )
+    expected = before + journal_bytes(models, newest, header=False)
+    assert (data_dir / "journal.jsonl").read_bytes() == expected
+    assert expected.count(b'"late":true') == 2

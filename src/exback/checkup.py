@@ -586,7 +586,7 @@ def _check_journal(store: Store, now: dt.datetime) -> list[Finding]:
     ]
 
 
-def _compactable(store: Store, folded: Folded, in_order: bool) -> list[Finding]:
+def _compactable(store: Store, folded: Folded[Any], in_order: bool) -> list[Finding]:
     """A note when compacting would erase old text or put an older journal in date order."""
     path = store.journal_path
     if folded.stale:

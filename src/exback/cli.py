@@ -37,6 +37,8 @@ from typer.core import TyperGroup
 from exback import errors
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from exback.commands.encryption import Secrets
     from exback.crypto import Sealer
     from exback.models import Program
@@ -851,7 +853,7 @@ def journal_import(
         _print_json(result.to_json())
     else:
         render.imported(session.ui, result)
-    _gentle_line_if(session, [e.text for e in result.entries])
+    _gentle_line_if(session, (e.text for e in result.entries))
 
 
 # --- status, where, content --------------------------------------------------------
@@ -1607,7 +1609,7 @@ def letters_add(
     _gentle_line_if(session, [text])
 
 
-def _gentle_line_if(session: Session, texts: list[str | None], low: bool = False) -> None:
+def _gentle_line_if(session: Session, texts: Iterable[str | None], low: bool = False) -> None:
     """After a save: one gentle line on stderr when the text, or a low check-in, needs it."""
     from exback import care
 

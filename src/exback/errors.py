@@ -106,3 +106,21 @@ def describe_validation(exc: ValidationError, whole: str = "(top)") -> str:
     error = exc.errors()[0]
     field = ".".join(str(part) for part in error["loc"]) or whole
     return f"{field}: {validation_message(error)}"
+
+
+# --- input that is not JSON exback can read --------------------------------------------
+
+
+def bad_json(name: str, exc: ValueError | RecursionError, expected: str) -> UsageError:
+    """The one message (exit 2) for input `name` that `json` could not read."""
+    import json
+
+    if isinstance(exc, json.JSONDecodeError):
+        what = f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})"
+    elif isinstance(exc, UnicodeDecodeError):
+        what = f"{name}: not UTF-8 text"
+    elif isinstance(exc, RecursionError):
+        what = f"{name}: nested too deeply to read"
+    else:  # a whole number of more than 4300 digits
+        what = f"{name}: holds a number too long to read (over 4300 digits)"
+    return UsageError(f"{what}; expected {expected}")

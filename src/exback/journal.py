@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, Protocol, TypeVar
 
 from exback.bounds import MAX_NOTE, MAX_TAG, MAX_TAGS, MAX_TEXT, MOOD, check_moment, valid_tag
 from exback.errors import UsageError
@@ -103,7 +104,15 @@ def checked_fields(**fields: Any) -> dict[str, Any]:
     return {**fields, "tags": clean}
 
 
-def new_by_id(known: set[str], incoming: list[JournalEntry]) -> list[JournalEntry]:
+class HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+WithId = TypeVar("WithId", bound=HasId)
+
+
+def new_by_id(known: set[str], incoming: list[WithId]) -> list[WithId]:
     """The incoming entries whose id is neither `known` nor earlier in `incoming`."""
     seen = set(known)
     fresh = []
@@ -198,7 +207,26 @@ def delete_line(entry_id: str, at: dt.datetime) -> Line:
 HEADER_LINE = Line("header")
 
 
-def to_json(entry: JournalEntry | NewEntry) -> dict[str, Any]:
+class EntryFields(Protocol):
+    """What an entry's line is made of: a `JournalEntry`, or an imported entry not yet checked."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def mood(self) -> int | None: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def starred(self) -> bool: ...
+    @property
+    def prompt(self) -> str | None: ...
+
+
+def to_json(entry: EntryFields) -> dict[str, Any]:
     """An entry as JSON data: its line in journal.jsonl, in an export, in --json.
 
     `starred` and `prompt` appear only when set, so older lines keep their shape.
@@ -223,22 +251,75 @@ def to_line(line: Line, late: bool = False) -> bytes:
         return HEADER
     if line.entry is None:  # a deletion or an erasure
         assert line.at is not None
-        return _dumps({"kind": line.kind, "id": line.id, "deleted_at": line.at.isoformat()})
+        data = {"kind": line.kind, "id": line.id, "deleted_at": line.at.isoformat()}
+        return _encode(data).encode("utf-8")
     if line.kind == "edit":
         assert line.at is not None
         edit = {"kind": "edit", **to_json(line.entry), "edited_at": line.at.isoformat()}
-        return _dumps({**edit, "late": True} if late else edit)
+        encoded = _encode(edit).encode("utf-8")
+        return mark_late(encoded) if late else encoded
     return new_entry_line(line.entry, late)
 
 
-def new_entry_line(entry: JournalEntry | NewEntry, late: bool = False) -> bytes:
+def new_entry_line(entry: EntryFields, late: bool = False) -> bytes:
     """An entry's line of journal.jsonl, without the newline (may raise UnicodeError)."""
-    data = to_json(entry)
-    return _dumps({**data, "late": True} if late else data)
+    encoded = _encode(to_json(entry)).encode("utf-8")
+    return mark_late(encoded) if late else encoded
 
 
-def _dumps(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def json_encoder(item_separator: str, key_separator: str) -> Callable[[Any], str]:
+    """`json.dumps(value, ensure_ascii=False, separators=(item_separator, key_separator))`,
+    with the C encoder made once rather than at every call."""
+    if c_make_encoder is None:  # no C accelerator: the same text, slower
+        separators = (item_separator, key_separator)
+        return json.JSONEncoder(ensure_ascii=False, separators=separators).encode
+    unknown = json.JSONEncoder().default  # raises TypeError, as json.dumps does
+    encode = c_make_encoder(
+        None, unknown, encode_basestring, None, key_separator, item_separator, False, False, True
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+_encode = json_encoder(",", ":")
+"""The one JSON form of a line: compact, UTF-8 text as it is."""
+
+
+def mark_late(line: bytes) -> bytes:
+    """An encoded entry or edit line marked `late`: `"late":true` is its last key."""
+    return line[:-1] + b',"late":true}'
+
+
+class Checked(NamedTuple):
+    """An entry's line, encoded and read back through the model (`checked_line`).
+
+    Only the time (to sort by) is kept beside the line; the id and the text are read
+    from the line when asked for (an import holds 100,000 of these).
+    """
+
+    moment: dt.datetime
+    line: bytes
+
+    @property
+    def id(self) -> str:
+        entry_id: str = json.loads(self.line)["id"]
+        return entry_id
+
+    @property
+    def text(self) -> str:
+        text: str = json.loads(self.line)["text"]
+        return text
+
+
+def checked_line(entry: EntryFields) -> Checked:
+    """The line of an entry not yet checked (an import's), proven to read back as a
+    `JournalEntry`: every bound of the model is checked on the line itself.
+
+    ValueError (pydantic's ValidationError, a UnicodeError) when it does not.
+    """
+    line = _encode(to_json(entry)).encode("utf-8")
+    read = from_line(line).entry
+    assert read is not None  # an entry's line is read as one (no "kind", no "late")
+    return Checked(read.created_at, line)
 
 
 def line_moment(raw: bytes) -> dt.datetime | None:
@@ -305,57 +386,73 @@ def late_marks(moments: Sequence[dt.datetime | None], newest: dt.datetime | None
 # --- reading: later lines supersede earlier ones ------------------------------------
 
 
+Kept = TypeVar("Kept")
+"""What a fold keeps of each live entry: the entry itself, or less (an export's text)."""
+
+
 @dataclass
-class Folded:
+class Folded(Generic[Kept]):
     """A journal as exback reads it: each entry's latest version, deletions applied."""
 
-    versions: dict[str, tuple[int, JournalEntry]] = field(default_factory=dict)
-    """id -> (line number of its latest version, entry), in order of first appearance."""
+    versions: dict[str, tuple[dt.datetime, int, Kept]] = field(default_factory=dict)
+    """id -> (its time, the line number of its latest version, what is kept of it), in
+    order of first appearance; sorted as they are, by time then line."""
     deleted: dict[str, dt.datetime] = field(default_factory=dict)
     """id -> when it was deleted, for every entry deleted (and not brought back)."""
     stale: int = 0
     """Lines a compaction drops: older versions, and the lines of deleted entries."""
 
     @property
-    def entries(self) -> list[JournalEntry]:
+    def entries(self) -> list[Kept]:
         """The live entries by time, oldest first; equal times: the earlier-written first.
 
         "Written" counts from each entry's latest version. A compaction writes them
         in this order, an export lists them so, and a restore keeps it.
         """
-        order = sorted(self.versions.values(), key=lambda pair: (pair[1].created_at, pair[0]))
-        return [entry for _, entry in order]
+        return [kept for _, _, kept in sorted(self.versions.values())]  # no two lines alike
 
-    def newest_first(self) -> list[JournalEntry]:
+    def newest_first(self) -> list[Kept]:
         """`entries` the other way round: what `journal list` shows."""
         return self.entries[::-1]
 
+    def add(self, number: int, line: Line, keep: Callable[[JournalEntry], Kept]) -> None:
+        """Apply line `number` of the file (an edit or a deletion supersedes earlier lines).
 
-def fold(lines: Iterable[Line]) -> Folded:
-    """Apply every edit and deletion, in file order."""
-    folded = Folded()
-    versions, deleted = folded.versions, folded.deleted
-    for number, line in enumerate(lines, 1):
+        `keep(entry)` is what is kept of an entry's version.
+        """
+        versions, deleted = self.versions, self.deleted
         if line.kind == "header":
-            continue
+            return
         if line.id in versions:
-            folded.stale += 1
+            self.stale += 1
         if line.entry is None:  # a deletion or an erasure
             assert line.at is not None
             if versions.pop(line.id, None) is not None or line.id not in deleted:
                 deleted[line.id] = line.at
-            continue
+            return
         if line.id in deleted:  # a later line brings a deleted entry back
             del deleted[line.id]
-        versions[line.id] = (number, line.entry)
+        versions[line.id] = (line.entry.created_at, number, keep(line.entry))
+
+
+def the_entry(entry: JournalEntry) -> JournalEntry:
+    """Keep the whole entry (`Folded.add`)."""
+    return entry
+
+
+def fold(lines: Iterable[Line]) -> Folded[JournalEntry]:
+    """Apply every edit and deletion, in file order."""
+    folded: Folded[JournalEntry] = Folded()
+    for number, line in enumerate(lines, 1):
+        folded.add(number, line, the_entry)
     return folded
 
 
-def erasures(folded: Folded) -> list[Line]:
+def erasures(folded: Folded[Any]) -> list[Line]:
     """What a rewritten journal keeps of its deletions: the ids, never the text."""
     return [Line("erased", entry_id, None, at) for entry_id, at in folded.deleted.items()]
 
 
-def compacted(folded: Folded) -> list[Line]:
+def compacted(folded: Folded[JournalEntry]) -> list[Line]:
     """The lines of a compacted journal (after its header): erasures, then entries by time."""
     return [*erasures(folded), *(entry_line(entry) for entry in folded.entries)]

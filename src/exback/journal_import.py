@@ -12,18 +12,20 @@ adds nothing:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, NoReturn
+from operator import attrgetter
+from typing import Any, Literal, NamedTuple, NoReturn
 
 from pydantic import ValidationError
 
 from exback.bounds import EARLIEST, ENTRY_ID_PATTERN, LATEST, MAX_TAG, MAX_TAGS, valid_tag
-from exback.errors import UsageError, describe_validation
-from exback.journal import new_by_id
+from exback.errors import UsageError, bad_json, describe_validation
+from exback.journal import Checked, checked_line, new_by_id
 from exback.models import JournalEntry
 
 Format = Literal["jrnl", "exback"]
@@ -37,61 +39,76 @@ _ID = re.compile(ENTRY_ID_PATTERN)
 
 @dataclass(frozen=True)
 class Export:
-    """A parsed export file: its format and its raw entries, not yet checked."""
+    """An export file being read: its format and its raw entries, not yet checked.
+
+    `items` decodes one entry at a time, with where it ends in the text, and checks
+    the rest of the document as JSON after the last: the whole file is never held
+    as 100,000 decoded objects at once.
+    """
 
     name: str
     format: Format
-    items: list[Any]
+    items: Iterator[tuple[Any, int]]
 
 
-def parse_export(name: str, data: Any) -> Export:
-    """The decoded JSON of file `name` as an export; exit 2 if it is of no known shape."""
-    if isinstance(data, list):
-        return Export(name, "exback", data)
-    if isinstance(data, dict) and isinstance(data.get("entries"), list):
-        return Export(name, "jrnl", data["entries"])
-    raise UsageError(
-        f'{name}: neither a jrnl export (an object with an "entries" list, from '
-        "jrnl --export json) nor exback journal list --json (a list of entries)"
-    )
+def read_export(name: str, text: str) -> Export:
+    """The JSON text of file `name` as an export; exit 2 if it is of no known shape.
+
+    Text that is not JSON is exit 2 (`bad_json`) when it is met, as the entries are read.
+    """
+    start = _space(text, 0)
+    if text.startswith("[", start):
+        return Export(name, "exback", _document(name, text, _array(text, start)))
+    if text.startswith("{", start):
+        return Export(name, "jrnl", _document(name, text, _entries(name, text, start)))
+    try:
+        json.loads(text)  # not JSON: say where; JSON of another kind: say what is expected
+    except (ValueError, RecursionError) as exc:
+        raise bad_json(name, exc, EXPECTED) from None
+    raise _no_entries(name)
 
 
-def check_entries(
-    export: Export, advance: Callable[[int], None] = lambda n: None
-) -> list[JournalEntry]:
-    """Every entry as a JournalEntry, or UsageError naming the first bad entry and field.
+def check_entries(export: Export, advance: Callable[[int], None] = lambda n: None) -> list[Checked]:
+    """Every entry as its journal line, read back through the model, or UsageError naming
+    the first bad entry and field.
 
-    `advance(n)` is called now and then with the number of entries checked so far.
+    `advance(n)` is called now and then with how far into the text the check has got.
     """
     convert = _exback_entry if export.format == "exback" else _jrnl_entry
     entries = []
     seen: set[str] = set()
-    for index, item in enumerate(export.items):
-        entry = convert(export.name, index + 1, item)
-        if export.format == "exback" and entry.id in seen:
-            _bad(export.name, index + 1, "id", f"{entry.id!r} is used by an earlier entry")
-        seen.add(entry.id)
-        entries.append(entry)
-        if (index + 1) % TICK_EVERY == 0:
-            advance(index + 1)
-    advance(len(export.items))
+    for number, (item, end) in enumerate(export.items, 1):
+        draft = convert(export.name, number, item)
+        entries.append(_checked(export.name, number, draft))
+        if export.format == "exback":
+            if draft.id in seen:
+                _bad(export.name, number, "id", f"{draft.id!r} is used by an earlier entry")
+            seen.add(draft.id)
+        if number % TICK_EVERY == 0:
+            advance(end)
     return entries
 
 
 def new_entries(
-    existing: list[JournalEntry], known: set[str], format: Format, incoming: list[JournalEntry]
-) -> list[JournalEntry]:
+    existing: Iterable[tuple[dt.datetime, str]],
+    known: set[str],
+    format: Format,
+    incoming: list[Checked],
+) -> list[Checked]:
     """The incoming entries that are not in the journal yet (see the module docstring).
 
-    `known`: the ids of the journal's entries, deleted ones included: a deleted entry
-    is not brought back by importing it again.
+    `existing`: the moment and text of each live entry of the journal; `known`: the
+    ids of its entries, deleted ones included: a deleted entry is not brought back by
+    importing it again.
     """
     if format == "exback":
         return new_by_id(known, incoming)
-    have = Counter((e.created_at, e.text) for e in existing)
+    have = Counter(existing)
+    if not have:  # a new journal: nothing to compare with
+        return incoming
     fresh = []
     for entry in incoming:
-        key = (entry.created_at, entry.text)
+        key = (entry.moment, entry.text)
         if have[key] > 0:
             have[key] -= 1
         else:
@@ -99,14 +116,99 @@ def new_entries(
     return fresh
 
 
-def chronological(format: Format, entries: list[JournalEntry]) -> list[JournalEntry]:
+def chronological(format: Format, entries: list[Checked]) -> list[Checked]:
     """Oldest first, keeping the order that `journal list` shows for equal times.
 
     exback's list is newest first (equal times: the later-written first); jrnl's
     export is oldest first.
     """
     ordered = entries[::-1] if format == "exback" else entries
-    return sorted(ordered, key=lambda e: e.created_at)
+    return sorted(ordered, key=attrgetter("moment"))
+
+
+# --- reading the file one entry at a time ----------------------------------------------
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")  # JSON's whitespace, as `json` skips it
+
+
+def _space(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    assert match is not None  # it matches the empty string
+    return match.end()
+
+
+def _expect(text: str, pos: int, char: str, what: str) -> int:
+    """The position after `char` (after any whitespace at `pos`); JSONDecodeError if not there."""
+    pos = _space(text, pos)
+    if not text.startswith(char, pos):
+        raise json.JSONDecodeError(what, text, pos)
+    return pos + 1
+
+
+Items = Generator[tuple[Any, int], None, tuple[int, bool]]
+"""Entries, each with where it ends in the text; then where the document ends, and
+whether it had a list of entries."""
+
+
+def _array(text: str, pos: int) -> Items:
+    """The values of the array at `pos`."""
+    pos = _space(text, pos + 1)
+    if text.startswith("]", pos):
+        return pos + 1, True
+    while True:
+        value, pos = _DECODER.raw_decode(text, _space(text, pos))
+        yield value, pos
+        pos = _space(text, pos)
+        if text.startswith("]", pos):
+            return pos + 1, True
+        pos = _expect(text, pos, ",", "Expecting ',' delimiter")
+
+
+def _entries(name: str, text: str, pos: int) -> Items:
+    """The values of the `entries` list of the object at `pos`."""
+    pos = _space(text, pos + 1)
+    found: bool | None = None  # None: no `entries`; False: one, not a list
+    if text.startswith("}", pos):
+        return pos + 1, False
+    while True:
+        if not text.startswith('"', pos):
+            raise json.JSONDecodeError(
+                "Expecting property name enclosed in double quotes", text, pos
+            )
+        key, pos = _DECODER.raw_decode(text, pos)
+        pos = _space(text, _expect(text, pos, ":", "Expecting ':' delimiter"))
+        if key == "entries" and found is not None:
+            raise UsageError(f'{name}: "entries" is given more than once; expected {EXPECTED}')
+        if key == "entries" and text.startswith("[", pos):
+            found = True
+            pos, found = yield from _array(text, pos)
+        else:
+            found = False if key == "entries" else found
+            _, pos = _DECODER.raw_decode(text, pos)
+        pos = _space(text, pos)
+        if text.startswith("}", pos):
+            return pos + 1, bool(found)
+        pos = _space(text, _expect(text, pos, ",", "Expecting ',' delimiter"))
+
+
+def _document(name: str, text: str, items: Items) -> Iterator[tuple[Any, int]]:
+    """The entries, then a check that nothing but whitespace follows the document."""
+    try:
+        end, found = yield from items
+        if _space(text, end) != len(text):
+            raise json.JSONDecodeError("Extra data", text, _space(text, end))
+    except (ValueError, RecursionError) as exc:
+        raise bad_json(name, exc, EXPECTED) from None
+    if not found:
+        raise _no_entries(name)
+
+
+def _no_entries(name: str) -> UsageError:
+    return UsageError(
+        f'{name}: neither a jrnl export (an object with an "entries" list, from '
+        "jrnl --export json) nor exback journal list --json (a list of entries)"
+    )
 
 
 # --- one entry of each format --------------------------------------------------------
@@ -144,7 +246,7 @@ def _tags(name: str, number: int, value: Any, strip_symbol: bool) -> list[str]:
     return tags
 
 
-def _exback_entry(name: str, number: int, item: Any) -> JournalEntry:
+def _exback_entry(name: str, number: int, item: Any) -> Draft:
     entry = _object(name, number, item, EXBACK_FIELDS)
     for key in entry:
         if key not in EXBACK_FIELDS:
@@ -174,9 +276,7 @@ def _exback_entry(name: str, number: int, item: Any) -> JournalEntry:
     prompt = entry.get("prompt")
     if prompt is not None and not isinstance(prompt, str):
         _bad(name, number, "prompt", "expected null or a string")
-    return _entry(
-        name,
-        number,
+    return Draft(
         id=entry_id,
         created_at=created_at,
         text=text,
@@ -187,7 +287,7 @@ def _exback_entry(name: str, number: int, item: Any) -> JournalEntry:
     )
 
 
-def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
+def _jrnl_entry(name: str, number: int, item: Any) -> Draft:
     entry = _object(name, number, item, JRNL_FIELDS)
     raw_date, raw_time = _text(name, number, entry, "date"), _text(name, number, entry, "time")
     try:
@@ -215,9 +315,7 @@ def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
     starred = entry.get("starred", False)
     if not isinstance(starred, bool):
         _bad(name, number, "starred", "expected true or false")
-    return _entry(
-        name,
-        number,
+    return Draft(
         id=secrets.token_hex(6),
         created_at=created_at,
         text=text,
@@ -226,11 +324,28 @@ def _jrnl_entry(name: str, number: int, item: Any) -> JournalEntry:
     )
 
 
-def _entry(name: str, number: int, **fields: Any) -> JournalEntry:
-    """The entry, checked against the one set of bounds in models.py."""
+class Draft(NamedTuple):
+    """An entry's fields as read from the file, not yet checked against the model."""
+
+    id: str
+    created_at: dt.datetime
+    text: str
+    tags: list[str]
+    mood: int | None = None
+    starred: bool = False
+    prompt: str | None = None
+
+
+def _checked(name: str, number: int, draft: Draft) -> Checked:
+    """The entry's line, checked against the one set of bounds in models.py."""
     try:
-        return JournalEntry(**fields)
+        return checked_line(draft)
+    except ValueError:  # pydantic's ValidationError; a UnicodeError
+        pass
+    try:  # the model's own words for what is wrong
+        JournalEntry(**draft._asdict())
     except ValidationError as exc:
         raise UsageError(
             f"{name}: entry {number}: {describe_validation(exc, '(entry)')}; nothing was imported"
         ) from None
+    raise UsageError(f"{name}: entry {number} cannot be saved as it is; nothing was imported")

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import heapq
 import json
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from exback.crypto import PREFIX as SEALED
 from exback.crypto import Sealer, SealError, is_sealed
@@ -43,15 +44,18 @@ from exback.errors import (
 )
 from exback.journal import (
     HEADER,
+    Checked,
     Folded,
+    Kept,
     Line,
     compacted,
     entry_line,
-    fold,
     from_line,
     late_marks,
     line_moment,
+    mark_late,
     new_entry_line,
+    the_entry,
     to_line,
 )
 from exback.safefile import MiB, UnsafeFileError, check_not_link, make_private_dirs, open_checked
@@ -77,6 +81,7 @@ PROGRESS_LIMIT = 64 * MiB
 JOURNAL_LIMIT = 512 * MiB
 KEYS_LIMIT = 64 * 1024
 
+Opened = TypeVar("Opened")
 Unlock = Callable[["Store"], Sealer]
 """Opens the data key of an encrypted data dir (asks for the passphrase, or reads it)."""
 
@@ -85,7 +90,7 @@ Unlock = Callable[["Store"], Sealer]
 class JournalRead:
     """The journal as read: edits and deletions applied; a torn last line is skipped."""
 
-    folded: Folded
+    folded: Folded[JournalEntry]
     torn_tail: bool
 
     @property
@@ -369,14 +374,22 @@ class Store:
             )
 
     def _read_live(self, path: Path, limit: int) -> bytes:
-        """A live file's bytes; FileNotFoundError only when it may really start afresh.
+        """A live file's bytes; FileNotFoundError only when it may really start afresh."""
+        return self._live(path, lambda: read_checked(path, limit))
+
+    def _open_live(self, path: Path, limit: int) -> BinaryIO:
+        """A live file opened to read (see `_read_live`)."""
+        return self._live(path, lambda: os.fdopen(open_checked(path, os.O_RDONLY, limit), "rb"))
+
+    def _live(self, path: Path, read: Callable[[], Opened]) -> Opened:
+        """`read()` of a live file; FileNotFoundError only when it may really start afresh.
 
         A writer may create the file between our open and our look at its copies, so
         a missing file is looked at again before it is called missing.
         """
         for _ in range(5):
             try:
-                return read_checked(path, limit)
+                return read()
             except FileNotFoundError:
                 if os.path.lexists(path):
                     continue  # created since we looked
@@ -568,7 +581,7 @@ class Store:
         """Append entries as whole lines in one write (see append_journal_lines)."""
         return self.append_journal_lines([entry_line(e) for e in entries])
 
-    def append_journal_lines(self, lines: Sequence[Line]) -> Path | None:
+    def append_journal_lines(self, lines: Sequence[Line | Checked]) -> Path | None:
         """Append lines (entries, edits, deletions) in one write and one fsync (under lock()).
 
         A new journal starts with the header. Each line is marked `late` when it is
@@ -696,21 +709,35 @@ class Store:
 
     def read_journal(self) -> JournalRead:
         """The whole journal, edits and deletions applied; a bad line in the middle is exit 3."""
+        return JournalRead(*self.fold_journal(the_entry))
+
+    def fold_journal(self, keep: Callable[[JournalEntry], Kept]) -> tuple[Folded[Kept], bool]:
+        """The journal read line by line and folded (`Folded.add`), and whether it is torn.
+
+        Each line is checked as it is read (a bad one is exit 3 naming it); of each
+        entry only `keep(entry)` is held, so an export need not hold 100,000 models. A
+        torn last line is skipped (and reported by the second value).
+        """
         path = self.journal_path
         self.check_pending()
+        folded: Folded[Kept] = Folded()
         try:
-            raw = self._read_live(path, JOURNAL_LIMIT)
+            handle = self._open_live(path, JOURNAL_LIMIT)
         except FileNotFoundError:
-            return JournalRead(Folded(), False)
+            return folded, False
         except UnsafeFileError as exc:
             raise _unsafe(exc) from None
         except OSError as exc:
             raise _storage_error(exc, path, "read") from exc
-        lines = raw.split(b"\n")
-        torn = lines[-1] != b""
-        body = lines[:-1]
-        decoded = [self.parse_line(path, number, line) for number, line in enumerate(body, 1)]
-        return JournalRead(fold(decoded), torn)
+        with handle, no_gc():
+            try:
+                for number, line in enumerate(handle, 1):
+                    if not line.endswith(b"\n"):
+                        return folded, True
+                    folded.add(number, self.parse_line(path, number, line[:-1]), keep)
+            except OSError as exc:
+                raise _storage_error(exc, path, "read") from exc
+        return folded, False
 
     def journal_in_order(self) -> bool:
         """Whether the journal starts with the header (or is not there yet): cheap to ask."""
@@ -945,30 +972,35 @@ def take_lock(path: Path, timeout: float) -> int:
 
 
 def journal_bytes(
-    lines: Sequence[Line | JournalEntry],
+    lines: Sequence[Line | JournalEntry | Checked],
     newest: dt.datetime | None = None,
     header: bool = True,
 ) -> bytes:
     """Journal lines (a whole new journal with `header`), each proven to read back (else exit 2).
 
     Lines are written by the one codec in journal.py (`to_line`, `from_line`), marked
-    `late` after a line of time `newest` as `late_marks` says.
+    `late` after a line of time `newest` as `late_marks` says. A `Checked` line has
+    been read back already: it is written as it is, unless marked.
     """
     from exback.errors import UsageError
 
-    records = [r if isinstance(r, Line) else entry_line(r) for r in lines]
-    out = [HEADER + b"\n"] if header else []
+    records = [r if isinstance(r, Line | Checked) else entry_line(r) for r in lines]
+    out = [HEADER] if header else []
     marks = late_marks([r.moment for r in records], newest)
     for record, late in zip(records, marks, strict=True):
+        if isinstance(record, Checked) and not late:
+            out.append(record.line)
+            continue
         try:
-            line = to_line(record, late)
+            line = to_line(record, late) if isinstance(record, Line) else mark_late(record.line)
             from_line(line)
         except (ValueError, UnicodeError) as exc:
             raise UsageError(
                 f"journal entry {record.id} cannot be saved as it is ({exc}); nothing was written"
             ) from None
-        out.append(line + b"\n")
-    return b"".join(out)
+        out.append(line)
+    out.append(b"")  # each line ends with a newline
+    return b"\n".join(out)
 
 
 def parse_progress_json(path: Path, raw: bytes) -> Any:
@@ -985,8 +1017,12 @@ def parse_progress_json(path: Path, raw: bytes) -> Any:
         raise _corrupt(path, "1:1", "nested too deeply to read") from None
 
 
-def write_file_atomic(path: Path, data: bytes, keep_backup: bool = False) -> None:
-    """Temp file (0600), fsync, optionally keep `.bak`, os.replace, fsync the folder."""
+def write_file_atomic(path: Path, data: bytes | Iterable[bytes], keep_backup: bool = False) -> None:
+    """Temp file (0600), fsync, optionally keep `.bak`, os.replace, fsync the folder.
+
+    `data` may come in pieces, written as they come: if making one raises, the temp
+    file is removed and `path` is left as it was.
+    """
     try:
         fd, tmp_name = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX
@@ -997,7 +1033,8 @@ def write_file_atomic(path: Path, data: bytes, keep_backup: bool = False) -> Non
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), FILE_MODE)
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes | bytearray | memoryview) else data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         if keep_backup and path.exists():
@@ -1095,6 +1132,23 @@ def _keep_backup(path: Path) -> None:
         os.replace(tmp, bak)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while many objects are made and kept (a whole journal).
+
+    Its full passes grow with every object alive, so at 100,000 notes they took
+    more time than reading (docs/performance.md); the records made here hold no
+    cycles, so nothing waits for it.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def fsync_dir(folder: Path) -> None:

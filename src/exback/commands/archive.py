@@ -11,7 +11,7 @@ files (`.<file>.*.tmp`); the data dir itself and the lock stay.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,35 +72,45 @@ def export(
 ) -> Exported:
     """The json dump, or the Markdown report (`program()` is loaded only for it).
 
-    With `output`, the text is written there (0600, atomically) as well; `sealed`:
-    encrypted under the data key (keys.seal_export).
+    With `output`, it is written there (0600, atomically, as it is made) and the
+    text returned is empty; `sealed`: encrypted under the data key (keys.seal_export).
     """
+    if output is not None and output.resolve().parent == store.root.resolve():
+        raise UsageError(f"--output {output} is inside the data dir; choose a place outside it")
     progress = store.load_progress()
-    journal = store.read_journal()
-    snapshot = Snapshot(progress, journal.entries)
     if markdown:
-        text = exports.to_markdown(program(), snapshot, now, version)
-    else:
-        text = exports.to_json(snapshot, now, version)
+        journal = store.read_journal()
+        text = exports.to_markdown(program(), Snapshot(progress, journal.entries), now, version)
+        parts: Iterable[str] = [text]
+        torn = journal.torn_tail
+    else:  # each note's text is made as it is read: no 100,000 models held at once
+        folded, torn = store.fold_journal(exports.entry_text)
+        parts = exports.json_parts(progress, folded.entries, now, version)
     if sealed:
-        text = keys.seal_export(store, text)
-    if output is not None:
-        if output.resolve().parent == store.root.resolve():
-            raise UsageError(f"--output {output} is inside the data dir; choose a place outside it")
-        write_new(output, text, overwrite)
+        parts = [keys.seal_export(store, "".join(parts))]
+    text = ""
+    if output is None:
+        text = "".join(parts)
+    else:
+        write_new(output, parts, overwrite)
     notice = torn_line(store.journal_path, "it is not in the export and is left as it is")
-    return Exported(text, notice if journal.torn_tail else None)
+    return Exported(text, notice if torn else None)
 
 
-def write_new(path: Path, text: str, overwrite: bool = False) -> None:
-    """Write a private (0600) file atomically; an existing file is exit 2 unless `overwrite`."""
+def write_new(path: Path, text: str | Iterable[str], overwrite: bool = False) -> None:
+    """Write a private (0600) file atomically; an existing file is exit 2 unless `overwrite`.
+
+    `text` may come in pieces, written as they come (the temp file is removed if
+    making one fails).
+    """
     if not path.parent.is_dir():
         raise UsageError(f"cannot write {path}: the folder {path.parent} does not exist")
     if path.is_dir():
         raise UsageError(f"cannot write {path}: it is a folder; name a file")
     if path.exists() and not overwrite:
         raise UsageError(f"{path} already exists; choose another name, or pass --force")
-    write_file_atomic(path, text.encode("utf-8"))
+    pieces = [text] if isinstance(text, str) else text
+    write_file_atomic(path, (piece.encode("utf-8") for piece in pieces))
 
 
 # --- restore ------------------------------------------------------------------------

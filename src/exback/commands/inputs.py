@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from exback.errors import UsageError
+from exback.errors import UsageError, bad_json
 from exback.safefile import MiB, UnsafeFileError, read_stream
 
 INPUT_LIMIT = 512 * MiB
@@ -22,36 +22,38 @@ def read_json(path: Path, expected: str) -> Any:
     A pipe is fine (`<(...)`); more than INPUT_LIMIT bytes, numbers too long or
     nesting too deep to read are exit 2, like any other bad input.
     """
+    name, raw = read_input(path)
+    return parse_json(name, raw, expected)
+
+
+def read_input(path: Path) -> tuple[str, bytes]:
+    """The name to call PATH by (`-`: stdin) and its bytes, at most INPUT_LIMIT; else exit 2."""
     name = "stdin" if str(path) == "-" else str(path)
     try:
         if name == "stdin":
-            raw = read_stream(sys.stdin.buffer, name, INPUT_LIMIT)
-        else:
-            with path.open("rb") as handle:
-                raw = read_stream(handle, name, INPUT_LIMIT)
+            return name, read_stream(sys.stdin.buffer, name, INPUT_LIMIT)
+        with path.open("rb") as handle:
+            return name, read_stream(handle, name, INPUT_LIMIT)
     except UnsafeFileError as exc:
         raise UsageError(f"{name} {exc.reason}") from None
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-    return parse_json(name, raw, expected)
 
 
 def parse_json(name: str, raw: bytes, expected: str) -> Any:
     """Decoded JSON of input named `name`; every problem is exit 2 saying what was `expected`."""
     try:
         return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{name}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); expected {expected}"
-        ) from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{name}: not UTF-8 text; expected {expected}") from None
-    except ValueError:
-        raise UsageError(
-            f"{name}: holds a number too long to read (over 4300 digits); expected {expected}"
-        ) from None
-    except RecursionError:
-        raise UsageError(f"{name}: nested too deeply to read; expected {expected}") from None
+    except (ValueError, RecursionError) as exc:
+        raise bad_json(name, exc, expected) from None
+
+
+def json_text(name: str, raw: bytes, expected: str) -> str:
+    """JSON input as text, decoded as `json.loads` decodes bytes (UTF-8, -16 or -32)."""
+    try:
+        return raw.decode(json.detect_encoding(raw), "surrogatepass")
+    except UnicodeDecodeError as exc:
+        raise bad_json(name, exc, expected) from None
 
 
 def read_piped_text(stream: BinaryIO) -> str:

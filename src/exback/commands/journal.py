@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exback.commands.inputs import read_json
+from exback.commands.inputs import json_text, read_input
 from exback.journal import (
     changed_entry,
     delete_line,
@@ -24,12 +24,12 @@ from exback.journal import (
     make_entry,
     to_json,
 )
-from exback.storage import torn_line
+from exback.storage import no_gc, torn_line
 
 # `journal add` is on the fast path: what only the readers use is imported in them.
 if TYPE_CHECKING:
     from exback import journal_import
-    from exback.journal import NewEntry
+    from exback.journal import Checked, NewEntry
     from exback.journal_find import Query
     from exback.journal_stats import Stats
     from exback.models import JournalEntry
@@ -85,7 +85,8 @@ class Imported:
 
     file: str
     format: journal_import.Format
-    entries: list[JournalEntry]
+    entries: list[Checked]
+    """Every entry of the file, checked (new or not)."""
     added: int
     notice: str | None = None
 
@@ -295,26 +296,38 @@ def tags(store: Store) -> Tags:
 def import_file(store: Store, path: Path, progress: ProgressBar | None = None) -> Imported:
     """Read FILE (`-`: stdin), check every entry, then append the new ones in one write.
 
-    A bad entry is exit 2 naming it, before anything is written.
+    A bad entry is exit 2 naming it, before anything is written. The file is read
+    one entry at a time, each kept only as its line (`journal_import.check_entries`).
     """
     from exback import journal_import
 
-    name = "stdin" if str(path) == "-" else str(path)
-    export = journal_import.parse_export(name, read_json(path, journal_import.EXPECTED))
-    if progress is None:
-        checked = journal_import.check_entries(export)
-    else:
-        with progress(len(export.items)) as update:
-            checked = journal_import.check_entries(export, update)
+    name, raw = read_input(path)
+    text = json_text(name, raw, journal_import.EXPECTED)
+    del raw  # the text is all that is needed from here on
+    export = journal_import.read_export(name, text)
+    export_format = export.format
+    with no_gc():
+        if progress is None or len(text) < PROGRESS_CHARACTERS:
+            checked = journal_import.check_entries(export)
+        else:
+            with progress(len(text)) as update:
+                checked = journal_import.check_entries(export, update)
+    del text, export
     with store.lock():
-        read = store.read_journal()
-        fresh = journal_import.new_entries(read.entries, read.known_ids, export.format, checked)
+        folded, _ = store.fold_journal(lambda entry: (entry.created_at, entry.text))
+        have = (kept for _, _, kept in folded.versions.values())
+        known = {*folded.versions, *folded.deleted}
+        fresh = journal_import.new_entries(have, known, export_format, checked)
         kept = (
-            store.append_journal_entries(journal_import.chronological(export.format, fresh))
+            store.append_journal_lines(journal_import.chronological(export_format, fresh))
             if fresh
             else None
         )
-    return Imported(name, export.format, checked, len(fresh), _set_aside(store, kept))
+    return Imported(name, export_format, checked, len(fresh), _set_aside(store, kept))
+
+
+PROGRESS_CHARACTERS = 200_000
+"""A file this long (some 2,000 entries) gets a progress bar at a terminal, by characters read."""
 
 
 def _set_aside(store: Store, kept: Path | None) -> str | None:
