@@ -41,6 +41,8 @@ ALL = names(app)
         (["help-now"], {"help-now"}),
         (["--help"], ALL),  # the root help lists every command
         (["-h"], ALL),
+        (["-h", "status"], ALL),  # help asked for first: the root's
+        (["journal", "--help", "add"], {n for n in ALL if n.startswith("journal")}),
         ([], ALL),
         (["stat"], ALL),  # unknown: click names the ones it could be
         (["--data-dir", "x"], ALL),
@@ -52,7 +54,18 @@ def test_only_the_named_command_is_built(args: list[str], expected: set[str]) ->
 
 def test_the_full_app_is_left_whole() -> None:
     only_the_command(app, ["status"])
+    only_the_command(app, ["--help"])
     assert names(app) == ALL and len(ALL) > 15
+    assert get_command(app).commands["status"].params  # type: ignore[attr-defined]
+
+
+def test_a_listed_command_is_never_run() -> None:
+    """To list commands, they stand in without options: nothing to build, nothing to run."""
+    shown = get_command(only_the_command(app, ["--help"]))
+    status = shown.commands["status"]  # type: ignore[attr-defined]
+    assert [p.name for p in status.params] == [] and status.help.startswith("Show your progress")
+    with pytest.raises(AssertionError):
+        status.callback()
 
 
 def exback(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -81,6 +94,12 @@ def exback(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
         ["stat"],
         ["status", "--bogus"],
         ["--help"],
+        [],
+        ["-h", "status"],
+        ["journal", "--help", "add"],
+        ["journal"],
+        ["nocontact", "--json"],
+        ["--version"],
     ],
     ids=" ".join,
 )

@@ -1868,34 +1868,32 @@ def main() -> None:
 
 # The root options that take a value: the word after one is not a command.
 _ROOT_VALUES = frozenset({"--data-dir", "--content-dir", "--lock-timeout", "--passphrase-file"})
+_HELP_WORDS = frozenset({"-h", "--help"})
 
 
 def only_the_command(
     full: typer.Typer, args: list[str], valued: frozenset[str] = _ROOT_VALUES
 ) -> typer.Typer:
-    """`full` with only the command (or group) that `args` names, else `full` itself.
+    """`full` with only the command (or group) that `args` names; else `full` to list.
 
     Typer builds every command's options before it runs one: 12 ms for the whole
     tree, more than a quarter of Typer's own import. The command named is the first
-    word that is neither an option nor the value of an option in `valued`; with none
-    (the root --help lists every command) or an unknown one (click names the
-    choices), all. In a group (`journal add`), the same again for its commands.
+    word that is neither an option nor the value of an option in `valued`. With none,
+    with help asked for first, or with a word that names no command (click lists the
+    commands, or names the ones it could be), every command is there, to be listed
+    (`listed`). In a group (`journal add`), the same again for its commands.
     """
     words = iter(args)
     for word in words:
+        if word in _HELP_WORDS:
+            return listed(full)
         if word in valued:
             next(words, None)
         elif not word.startswith("-"):
             break
     else:
-        return full
-    from typer.main import get_command_name
-
-    commands = [
-        c
-        for c in full.registered_commands
-        if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == word
-    ]
+        return listed(full)
+    commands = [c for c in full.registered_commands if _name(c) == word]
     groups = []
     for group in full.registered_groups:
         inner = group.typer_instance
@@ -1904,8 +1902,49 @@ def only_the_command(
             group.typer_instance = only_the_command(inner, list(words), frozenset())
             groups.append(group)
     if not commands and not groups:
-        return full
+        return listed(full)
     only = copy.copy(full)
     only.registered_commands = commands
     only.registered_groups = groups
     return only
+
+
+def listed(full: typer.Typer) -> typer.Typer:
+    """`full` to list its commands (help, usage errors), never to run one of them.
+
+    Each command keeps its name and help, but its callback is a stand-in without
+    options, so Typer has none to build; groups keep their own callbacks (`exback
+    nocontact` runs), their commands listed the same way.
+    """
+    import inspect
+
+    stand_ins = []
+    for command in full.registered_commands:
+        stand_in = copy.copy(command)
+        stand_in.name = _name(command)
+        if command.help is None:
+            stand_in.help = inspect.getdoc(command.callback)
+        stand_in.callback = _only_listed
+        stand_ins.append(stand_in)
+    groups = []
+    for group in full.registered_groups:
+        inner = group.typer_instance
+        group = copy.copy(group)
+        group.typer_instance = listed(inner) if inner is not None else None
+        groups.append(group)
+    shown = copy.copy(full)
+    shown.registered_commands = stand_ins
+    shown.registered_groups = groups
+    return shown
+
+
+def _name(command: typer.models.CommandInfo) -> str:
+    from typer.main import get_command_name
+
+    callback = command.callback
+    return command.name or get_command_name(callback.__name__ if callback else "")
+
+
+def _only_listed() -> None:
+    # only_the_command gives the real command for any word click would run
+    raise AssertionError("a command was run from the list of commands")
