@@ -13,7 +13,7 @@ from exback.bounds import MAX_TAG, MAX_TAGS, MAX_TEXT
 from exback.errors import UsageError
 from exback.journal import entry_line, from_line, make_entry, to_json, to_line
 from exback.models import JournalEntry
-from exback.storage import Store
+from exback.storage import Store, new_entry_id
 
 from .conftest import run
 
@@ -215,7 +215,7 @@ NOW = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     ],
 )
 def test_a_new_note_reads_back_as_the_model(text: str, mood, tags: list, now) -> None:
-    entry = make_entry(text, mood, tags, now)
+    entry = make_entry(new_entry_id(), text, mood, tags, now)
     back = from_line(to_line(entry_line(entry))).entry
     assert back is not None and to_json(back) == to_json(entry)
 
@@ -237,7 +237,7 @@ def test_a_new_note_reads_back_as_the_model(text: str, mood, tags: list, now) ->
 )
 def test_a_new_note_is_refused_where_the_model_refuses_it(text: str, mood, tags, now) -> None:
     with pytest.raises(UsageError):
-        make_entry(text, mood, tags, now)
+        make_entry(new_entry_id(), text, mood, tags, now)
     line = {"id": "a1", "created_at": now.isoformat(), "text": text, "mood": mood, "tags": tags}
     with pytest.raises(ValidationError):
         JournalEntry.model_validate_json(json.dumps(line))

@@ -12,7 +12,7 @@ import pytest
 
 from exback import journal
 from exback.errors import PIPE_CLOSED
-from exback.storage import Store
+from exback.storage import Store, new_entry_id
 
 EXBACK = str(Path(sys.executable).parent / "exback")
 UTC = dt.timezone.utc
@@ -25,7 +25,9 @@ def notes(data_dir: Path) -> Path:
     """3,000 journal notes: far more output than a pipe buffer holds."""
     start = dt.datetime(2026, 1, 1, 9, tzinfo=UTC)
     entries = [
-        journal.make_entry(f"note {i}: " + "a long day, " * 8, 5, ["evening"], start)
+        journal.make_entry(
+            new_entry_id(), f"note {i}: " + "a long day, " * 8, 5, ["evening"], start
+        )
         for i in range(3000)
     ]
     Store(data_dir).append_journal_entries(entries)

@@ -18,7 +18,7 @@ import pexpect
 import pytest
 
 from exback import journal
-from exback.storage import Store
+from exback.storage import Store, new_entry_id
 
 from .conftest import CONTENT
 
@@ -36,10 +36,12 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = root / "data"
     now = dt.datetime(2026, 3, 1, 9, tzinfo=dt.timezone.utc)
     Store(data).append_journal_entries(
-        [journal.make_entry(f"note {i}", 5, ["evening"], now) for i in range(20)]
+        [journal.make_entry(new_entry_id(), f"note {i}", 5, ["evening"], now) for i in range(20)]
     )
     (root / "answers.yaml").write_text("understand: {reasons: We grew apart}\n")
-    entries = [journal.make_entry(f"imported {i}", None, [], now) for i in range(3000)]
+    entries = [
+        journal.make_entry(new_entry_id(), f"imported {i}", None, [], now) for i in range(3000)
+    ]
     (root / "big.json").write_text(
         "[" + ",".join(journal.to_line(journal.entry_line(e)).decode() for e in entries) + "]"
     )

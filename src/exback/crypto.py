@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +57,14 @@ class BadKeyDocument(Exception):
     """The key document is not one exback wrote (or is damaged)."""
 
 
+def _random_bytes(count: int) -> bytes:
+    """`count` bytes from the OS's random source (`secrets` is imported only when needed:
+    a command on plain data never is)."""
+    import secrets
+
+    return secrets.token_bytes(count)
+
+
 def is_sealed(data: bytes) -> bool:
     """Whether a file's bytes (or one journal line) are a sealed record."""
     return data.startswith(PREFIX)
@@ -73,7 +80,7 @@ def normal_passphrase(passphrase: str) -> bytes:
 
 def new_recovery_code() -> str:
     """A one-time recovery code: 32 base32 characters in groups of four."""
-    letters = base64.b32encode(secrets.token_bytes(RECOVERY_BYTES)).decode("ascii")
+    letters = base64.b32encode(_random_bytes(RECOVERY_BYTES)).decode("ascii")
     return "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
 
 
@@ -95,7 +102,7 @@ class Unlocked:
 
 def new_key_document(passphrase: str, recovery_code: str) -> Unlocked:
     """A fresh random data key, wrapped once by the passphrase and once by the recovery code."""
-    data_key = secrets.token_bytes(KEY_BYTES)
+    data_key = _random_bytes(KEY_BYTES)
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -162,8 +169,8 @@ def check_document(document: Any) -> None:
 def _wrap(data_key: bytes, secret: bytes) -> dict[str, Any]:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    kdf = {**_default_kdf(), "salt": _b64(secrets.token_bytes(SALT_BYTES))}
-    nonce = secrets.token_bytes(NONCE_BYTES)
+    kdf = {**_default_kdf(), "salt": _b64(_random_bytes(SALT_BYTES))}
+    nonce = _random_bytes(NONCE_BYTES)
     sealed = AESGCM(_derive(secret, kdf)).encrypt(nonce, data_key, KEY_AD)
     return {"kdf": kdf, "key": _b64(nonce + sealed)}
 
@@ -286,7 +293,7 @@ class Sealer:
             return False
 
     def _seal(self, data: bytes, ad: bytes) -> bytes:
-        nonce = secrets.token_bytes(NONCE_BYTES)
+        nonce = _random_bytes(NONCE_BYTES)
         return PREFIX + _b64(nonce + self._aead.encrypt(nonce, data, ad)).encode("ascii")
 
     def _open(self, sealed: bytes, ad: bytes) -> bytes:

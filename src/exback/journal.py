@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
@@ -40,15 +39,17 @@ class NewEntry:
 
 
 def make_entry(
+    entry_id: str,
     text: str,
     mood: int | None,
     tags: list[str],
     now: dt.datetime,
     prompt: str | None = None,
 ) -> NewEntry:
-    """A new entry, or UsageError saying what is wrong and that nothing was saved."""
+    """A new entry (`entry_id` from `storage.new_entry_id`), or UsageError saying what is
+    wrong and that nothing was saved."""
     fields = checked_fields(text=text, mood=mood, tags=tags, created_at=now, prompt=prompt)
-    return NewEntry(id=secrets.token_hex(6), **fields)
+    return NewEntry(id=entry_id, **fields)
 
 
 def changed_entry(entry: JournalEntry, **changes: Any) -> JournalEntry:

@@ -27,7 +27,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -937,6 +936,11 @@ def progress_bytes(progress: Progress) -> bytes:
     return data
 
 
+def new_entry_id() -> str:
+    """A new journal entry's id: 12 hex digits from the OS's random source."""
+    return os.urandom(6).hex()
+
+
 class LockTimeout(Exception):
     """Another process held the lock for as long as we were to wait."""
 
@@ -1024,6 +1028,8 @@ def write_file_atomic(path: Path, data: bytes | Iterable[bytes], keep_backup: bo
     file is removed and `path` is left as it was.
     """
     try:
+        import tempfile
+
         fd, tmp_name = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX
         )
@@ -1119,6 +1125,8 @@ class _Newest:
 def _keep_backup(path: Path) -> None:
     """Make `<file>.bak` the current file, atomically (a hard link, else a copy)."""
     bak = path.with_name(path.name + ".bak")
+    import tempfile
+
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{bak.name}.", suffix=TEMP_SUFFIX)
     os.close(fd)
     tmp = Path(tmp_name)

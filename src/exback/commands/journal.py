@@ -24,7 +24,7 @@ from exback.journal import (
     make_entry,
     to_json,
 )
-from exback.storage import no_gc, torn_line
+from exback.storage import new_entry_id, no_gc, torn_line
 
 # `journal add` is on the fast path: what only the readers use is imported in them.
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def add(
     prompt: str | None = None,
 ) -> Added:
     """Check and append one entry under the data lock."""
-    entry = make_entry(text, mood, tags, now, prompt)
+    entry = make_entry(new_entry_id(), text, mood, tags, now, prompt)
     with store.lock():
         kept = store.append_journal(entry)
     return Added(entry, _set_aside(store, kept))
