@@ -182,7 +182,7 @@ def test_a_check_in_replaced_by_one_of_the_same_size_is_seen(
     def coarse(path: Path) -> list[int] | None:
         return [path.stat().st_size, int(path.stat().st_mtime)] if path.exists() else None
 
-    monkeypatch.setattr(memo_module, "_stamp", coarse)
+    monkeypatch.setattr(memo_module, "stamp", coarse)
     assert run(runner, "checkin", "--mood", "5", "--urge", "2").exit_code == 0
     assert "Mood: last 5/10" in run(runner, "status").stdout
     progress = data_dir / "progress.json"

@@ -20,20 +20,19 @@ if TYPE_CHECKING:
 # writes a new note without pydantic. The models are imported where lines are read.
 
 
-@dataclass(frozen=True)
-class NewEntry:
-    """A new note as `make_entry` checked it, with bounds.py, before it is written.
+class NewEntry(NamedTuple):
+    """An entry's fields before they are read back as a `models.JournalEntry`.
 
-    The fields of `models.JournalEntry`, which it is once read back; the checks are
-    the ones that model makes (tests/test_bounds.py holds them to it), so a note is
-    written without building the model, and without importing pydantic.
+    A note `make_entry` checked with bounds.py (the checks that model makes;
+    tests/test_bounds.py holds them to it), written without building the model and
+    without importing pydantic; or an imported entry, before `checked_line`.
     """
 
     id: str
     created_at: dt.datetime
     text: str
+    tags: list[str]
     mood: int | None = None
-    tags: list[str] = field(default_factory=list)
     starred: bool = False
     prompt: str | None = None
 

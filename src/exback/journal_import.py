@@ -19,13 +19,13 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, Literal, NamedTuple, NoReturn
+from typing import Any, Literal, NoReturn
 
 from pydantic import ValidationError
 
 from exback.bounds import EARLIEST, ENTRY_ID_PATTERN, LATEST, MAX_TAG, MAX_TAGS, valid_tag
 from exback.errors import UsageError, bad_json, describe_validation
-from exback.journal import Checked, checked_line, new_by_id
+from exback.journal import Checked, NewEntry, checked_line, new_by_id
 from exback.models import JournalEntry
 
 Format = Literal["jrnl", "exback"]
@@ -246,7 +246,7 @@ def _tags(name: str, number: int, value: Any, strip_symbol: bool) -> list[str]:
     return tags
 
 
-def _exback_entry(name: str, number: int, item: Any) -> Draft:
+def _exback_entry(name: str, number: int, item: Any) -> NewEntry:
     entry = _object(name, number, item, EXBACK_FIELDS)
     for key in entry:
         if key not in EXBACK_FIELDS:
@@ -276,7 +276,7 @@ def _exback_entry(name: str, number: int, item: Any) -> Draft:
     prompt = entry.get("prompt")
     if prompt is not None and not isinstance(prompt, str):
         _bad(name, number, "prompt", "expected null or a string")
-    return Draft(
+    return NewEntry(
         id=entry_id,
         created_at=created_at,
         text=text,
@@ -287,7 +287,7 @@ def _exback_entry(name: str, number: int, item: Any) -> Draft:
     )
 
 
-def _jrnl_entry(name: str, number: int, item: Any) -> Draft:
+def _jrnl_entry(name: str, number: int, item: Any) -> NewEntry:
     entry = _object(name, number, item, JRNL_FIELDS)
     raw_date, raw_time = _text(name, number, entry, "date"), _text(name, number, entry, "time")
     try:
@@ -315,7 +315,7 @@ def _jrnl_entry(name: str, number: int, item: Any) -> Draft:
     starred = entry.get("starred", False)
     if not isinstance(starred, bool):
         _bad(name, number, "starred", "expected true or false")
-    return Draft(
+    return NewEntry(
         id=secrets.token_hex(6),
         created_at=created_at,
         text=text,
@@ -324,19 +324,7 @@ def _jrnl_entry(name: str, number: int, item: Any) -> Draft:
     )
 
 
-class Draft(NamedTuple):
-    """An entry's fields as read from the file, not yet checked against the model."""
-
-    id: str
-    created_at: dt.datetime
-    text: str
-    tags: list[str]
-    mood: int | None = None
-    starred: bool = False
-    prompt: str | None = None
-
-
-def _checked(name: str, number: int, draft: Draft) -> Checked:
+def _checked(name: str, number: int, draft: NewEntry) -> Checked:
     """The entry's line, checked against the one set of bounds in models.py."""
     try:
         return checked_line(draft)

@@ -29,6 +29,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from exback.program_cache import stamp
 from exback.safefile import MiB, UnsafeFileError, open_checked
 from exback.text import inert
 
@@ -66,15 +67,15 @@ def key(
             break
     parts = [
         FORMAT,
-        [_stamp(root / name) for name in DATA],
+        [stamp(root / name) for name in DATA],
         _checksum(root / DATA[0]),
         program_key,
-        [_stamp(Path(p)) for p in code],
+        [stamp(Path(p)) for p in code],
         words,
         today.isoformat(),
         terminal,
         [os.environ.get(name) for name in ENVIRON],
-        _stamp(Path("/etc/localtime")),
+        stamp(Path("/etc/localtime")),
     ]
     return json.dumps(parts)
 
@@ -86,7 +87,7 @@ def recall(root: Path, key: str, now: dt.datetime) -> str | None:
             text, until = kept.get("text"), kept.get("until")
             if not isinstance(text, str) or not _shown(text):
                 return None
-            if until is not None and not (isinstance(until, str) and now < _moment(until)):
+            if until is not None and not now < _moment(until):
                 return None
             return text
     return None
@@ -136,12 +137,13 @@ def _read(root: Path) -> list[dict[str, Any]]:
     return [k for k in kept if isinstance(k, dict)] if isinstance(kept, list) else []
 
 
-def _moment(text: str) -> dt.datetime:
+def _moment(text: Any) -> dt.datetime:
+    """A kept moment; one already past for anything that is not one."""
     try:
         moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
-    return moment if moment.tzinfo else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    except (TypeError, ValueError):
+        moment = None
+    return moment if moment and moment.tzinfo else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 def _checksum(path: Path) -> int | None:
@@ -155,11 +157,3 @@ def _checksum(path: Path) -> int | None:
             return zlib.crc32(handle.read())
     except (OSError, UnsafeFileError):
         return None
-
-
-def _stamp(path: Path) -> list[Any] | None:
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode]

@@ -77,8 +77,8 @@ def key(content_dir: Path) -> str:
         FORMAT,
         sys.version,
         _pydantic_version(),
-        [_stamp(p) for p in code],
-        [_stamp(p) for p in files],
+        [stamp(p) for p in code],
+        [stamp(p) for p in files],
     ]
     return json.dumps(key)  # ASCII: undecodable path bytes come out as \udcxx escapes
 
@@ -88,10 +88,11 @@ def _pydantic_version() -> str:
     spec = importlib.util.find_spec("pydantic")
     if spec is None or spec.origin is None:
         return "?"
-    return json.dumps(_stamp(Path(spec.origin).with_name("version.py")))
+    return json.dumps(stamp(Path(spec.origin).with_name("version.py")))
 
 
-def _stamp(path: Path) -> list[Any]:
+def stamp(path: Path) -> list[Any]:
+    """What tells a file's versions apart without reading it: path, size, times, inode."""
     try:
         st = path.stat()
     except OSError:
